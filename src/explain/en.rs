@@ -1,0 +1,38 @@
+//! English wording, one row per verdict code. Plain text, never HTML; `{institution}` is
+//! replaced by the institution's name, or by `your_institution` when the connection has none.
+
+use super::Locale;
+
+#[rustfmt::skip]
+pub const EN: Locale = Locale {
+    tag: "en",
+    your_institution: "your bank",
+    rows: &[
+        //  code                              title                                         message                                                                                                          action label
+        ("login_required",                 "Sign in to {institution} again",              "Your sign-in details for {institution} changed or need another check. Reconnect to keep your accounts up to date.", Some("Reconnect")),
+        ("token_expired",                  "Reconnect {institution}",                     "Your permission to share data from {institution} has expired. Reconnect to keep your accounts up to date.",      Some("Reconnect")),
+        ("repairing_institution",          "Reconnect {institution}",                     "{institution} changed how it connects. Reconnect so your accounts keep updating.",                               Some("Reconnect")),
+        ("reconnect_required_other",       "Reconnect {institution}",                     "We can't reach your accounts at {institution} right now. Reconnect to keep them up to date.",                    Some("Reconnect")),
+        ("reconnect_required",             "Reconnect {institution}",                     "Your connection to {institution} stopped working. Reconnect to keep your accounts up to date.",                  Some("Reconnect")),
+        ("continued_aggregation_failures", "Reconnect {institution}",                     "We haven't been able to update your accounts at {institution} for a while. Reconnecting usually fixes this.",    Some("Reconnect")),
+        ("unrecoverable",                  "Reconnect {institution}",                     "Your connection to {institution} can't be updated any more. Reconnect to keep your accounts up to date.",        Some("Reconnect")),
+        ("access_expiring_soon",           "Keep {institution} connected",                "Your access to {institution} will expire soon. Reconnect now to avoid an interruption.",                         Some("Reconnect")),
+        ("new_accounts_available",         "New accounts at {institution}",               "{institution} has accounts you haven't shared yet. Reconnect to choose which ones to add.",                       Some("Add accounts")),
+        ("healthy",                        "{institution} is connected",                  "Your accounts are up to date.",                                                                                  None),
+        ("interactive_refresh",            "Sign in to update {institution}",             "{institution} asks you to sign in each time your accounts update. Reconnect to get the latest data.",            Some("Reconnect")),
+        ("institution_action_required",    "Action needed at {institution}",              "{institution} needs you to do something on its website or app, such as accept new terms. Then check again.",     Some("Check again")),
+        ("institution_unavailable",        "{institution} is temporarily unavailable",    "{institution} isn't responding right now. We'll try again automatically; there's nothing you need to do.",       None),
+        ("provider_unavailable",           "Updates from {institution} are delayed",      "Our connection partner for {institution} is having trouble. We'll try again automatically.",                     None),
+        ("degraded",                       "Updates from {institution} are delayed",      "We're having trouble updating your accounts at {institution}. We'll keep trying; there's nothing you need to do.", None),
+        ("partial_aggregation",            "Some data from {institution} is missing",     "We could only update part of your information from {institution}. We'll try again.",                             None),
+        ("partial_aggregation_persists",   "Reconnect {institution}",                     "Some of your information from {institution} still isn't updating. Reconnecting usually fixes this.",             Some("Reconnect")),
+        ("inactive_duplicate",             "{institution} is linked twice",               "This is an extra copy of a connection you already have to {institution}. The other one keeps your accounts up to date.", None),
+        ("partially_active",               "Some data from {institution} is missing",     "Part of your information from {institution} didn't update. We'll try again.",                                    None),
+        ("partially_active_persists",      "Reconnect {institution}",                     "Part of your information from {institution} still isn't updating. Reconnecting usually fixes this.",             Some("Reconnect")),
+        ("undetermined",                   "Checking {institution}",                      "We're checking your connection to {institution}. This usually sorts itself out.",                               None),
+        ("in_progress",                    "Connecting {institution}",                    "Your connection to {institution} is still being set up. Finish in the window that opened.",                      None),
+        ("expired",                        "{institution} wasn't connected",              "You started connecting {institution} but didn't finish. Link it again to see your accounts.",                   Some("Link again")),
+        ("deleted",                        "{institution} is disconnected",               "This connection was removed. Your accounts from {institution} no longer update.",                               None),
+        ("unknown_status",                 "Checking {institution}",                      "We're checking the status of your connection to {institution}.",                                                None),
+    ],
+};

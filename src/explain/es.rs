@@ -1,0 +1,37 @@
+//! Spanish wording (neutral Latin American Spanish, `tú`), one row per verdict code.
+
+use super::Locale;
+
+#[rustfmt::skip]
+pub const ES: Locale = Locale {
+    tag: "es",
+    your_institution: "tu banco",
+    rows: &[
+        //  code                              title                                          message                                                                                                            action label
+        ("login_required",                 "Vuelve a iniciar sesión en {institution}",    "Tus datos de acceso a {institution} cambiaron o necesitan otra verificación. Vuelve a conectarte para mantener tus cuentas al día.", Some("Reconectar")),
+        ("token_expired",                  "Vuelve a conectar {institution}",             "Tu permiso para compartir datos de {institution} venció. Vuelve a conectarte para mantener tus cuentas al día.",    Some("Reconectar")),
+        ("repairing_institution",          "Vuelve a conectar {institution}",             "{institution} cambió su forma de conectarse. Vuelve a conectarte para que tus cuentas sigan actualizándose.",      Some("Reconectar")),
+        ("reconnect_required_other",       "Vuelve a conectar {institution}",             "No podemos acceder a tus cuentas de {institution} en este momento. Vuelve a conectarte para mantenerlas al día.",  Some("Reconectar")),
+        ("reconnect_required",             "Vuelve a conectar {institution}",             "Tu conexión con {institution} dejó de funcionar. Vuelve a conectarte para mantener tus cuentas al día.",            Some("Reconectar")),
+        ("continued_aggregation_failures", "Vuelve a conectar {institution}",             "Hace tiempo que no podemos actualizar tus cuentas de {institution}. Volver a conectarte suele solucionarlo.",      Some("Reconectar")),
+        ("unrecoverable",                  "Vuelve a conectar {institution}",             "Tu conexión con {institution} ya no se puede actualizar. Vuelve a conectarte para mantener tus cuentas al día.",   Some("Reconectar")),
+        ("access_expiring_soon",           "Mantén {institution} conectado",              "Tu acceso a {institution} vencerá pronto. Vuelve a conectarte ahora para evitar una interrupción.",                Some("Reconectar")),
+        ("new_accounts_available",         "Cuentas nuevas en {institution}",             "{institution} tiene cuentas que aún no compartiste. Vuelve a conectarte para elegir cuáles agregar.",              Some("Agregar cuentas")),
+        ("healthy",                        "{institution} está conectado",                "Tus cuentas están al día.",                                                                                        None),
+        ("interactive_refresh",            "Inicia sesión para actualizar {institution}", "{institution} te pide iniciar sesión cada vez que se actualizan tus cuentas. Vuelve a conectarte para ver los datos más recientes.", Some("Reconectar")),
+        ("institution_action_required",    "Acción necesaria en {institution}",           "{institution} necesita que hagas algo en su sitio web o app, como aceptar nuevos términos. Después, vuelve a comprobar.", Some("Comprobar de nuevo")),
+        ("institution_unavailable",        "{institution} no está disponible por ahora",  "{institution} no responde en este momento. Lo intentaremos de nuevo automáticamente; no tienes que hacer nada.",   None),
+        ("provider_unavailable",           "Las actualizaciones de {institution} se retrasan", "Nuestro socio de conexión para {institution} tiene problemas. Lo intentaremos de nuevo automáticamente.",     None),
+        ("degraded",                       "Las actualizaciones de {institution} se retrasan", "Tenemos problemas para actualizar tus cuentas de {institution}. Seguiremos intentándolo; no tienes que hacer nada.", None),
+        ("partial_aggregation",            "Faltan algunos datos de {institution}",       "Solo pudimos actualizar parte de tu información de {institution}. Lo intentaremos de nuevo.",                      None),
+        ("partial_aggregation_persists",   "Vuelve a conectar {institution}",             "Parte de tu información de {institution} sigue sin actualizarse. Volver a conectarte suele solucionarlo.",         Some("Reconectar")),
+        ("inactive_duplicate",             "{institution} está vinculado dos veces",      "Esta es una copia adicional de una conexión que ya tienes con {institution}. La otra mantiene tus cuentas al día.", None),
+        ("partially_active",               "Faltan algunos datos de {institution}",       "Parte de tu información de {institution} no se actualizó. Lo intentaremos de nuevo.",                              None),
+        ("partially_active_persists",      "Vuelve a conectar {institution}",             "Parte de tu información de {institution} sigue sin actualizarse. Volver a conectarte suele solucionarlo.",         Some("Reconectar")),
+        ("undetermined",                   "Revisando {institution}",                     "Estamos revisando tu conexión con {institution}. Normalmente se resuelve sola.",                                   None),
+        ("in_progress",                    "Conectando {institution}",                    "Tu conexión con {institution} aún se está configurando. Termina en la ventana que se abrió.",                      None),
+        ("expired",                        "{institution} no se conectó",                 "Empezaste a conectar {institution} pero no terminaste. Vuelve a vincularlo para ver tus cuentas.",                 Some("Vincular de nuevo")),
+        ("deleted",                        "{institution} está desconectado",             "Esta conexión se eliminó. Tus cuentas de {institution} ya no se actualizan.",                                      None),
+        ("unknown_status",                 "Revisando {institution}",                     "Estamos revisando el estado de tu conexión con {institution}.",                                                    None),
+    ],
+};

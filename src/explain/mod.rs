@@ -1,0 +1,244 @@
+//! `explain`: plain words for the customer, per verdict code and locale. The built-in locales
+//! are static tables; an app can override any text or add locales at run time ([`Catalog::define`])
+//! without forking. Lookup goes field by field down a fallback chain, so an override may
+//! change only a title.
+
+mod en;
+mod es;
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::rules::decide::Decision;
+use crate::rules::table::{codes, Action, Urgency};
+
+/// A built-in locale: (code, title, message, action label) rows.
+pub struct Locale {
+    pub tag: &'static str,
+    /// Stands in for `{institution}` when the connection has no institution name.
+    pub your_institution: &'static str,
+    pub rows: &'static [(&'static str, &'static str, &'static str, Option<&'static str>)],
+}
+
+pub const BUILT_IN: &[&Locale] = &[&en::EN, &es::ES];
+pub const DEFAULT_LOCALE: &str = "en";
+const PLACEHOLDER: &str = "{institution}";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+    Success,
+}
+
+impl Severity {
+    pub const ALL: &[Severity] = &[Severity::Error, Severity::Warning, Severity::Info, Severity::Success];
+
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+            Severity::Success => "success",
+        }
+    }
+
+    /// Required → error, recommended → warning, a healthy connection → success, the rest
+    /// (optional, waiting, terminal, unknown) → info.
+    pub fn of(decision: &Decision) -> Severity {
+        match decision.verdict.urgency {
+            Urgency::Required => Severity::Error,
+            Urgency::Recommended => Severity::Warning,
+            _ if decision.action() == Action::NoAction && !decision.terminal() => Severity::Success,
+            _ => Severity::Info,
+        }
+    }
+}
+
+/// Text an app supplies for one code; `None` fields fall through to the next locale.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomText {
+    pub title: Option<String>,
+    pub message: Option<String>,
+    /// `Some(None)` removes the label; `None` inherits it.
+    pub action_label: Option<Option<String>>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomLocale {
+    pub tag: String,
+    /// Where missing text comes from; `en` when not given.
+    pub fallback: Option<String>,
+    pub your_institution: Option<String>,
+    pub texts: Vec<(String, CustomText)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Explanation {
+    pub title: String,
+    pub message: String,
+    pub action_label: Option<String>,
+    pub severity: Severity,
+    /// The locale the text came from (`es` for a request of `es-MX`).
+    pub locale: String,
+    pub code: &'static str,
+}
+
+/// The built-in wording plus whatever the app defined.
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    custom: Vec<CustomLocale>,
+}
+
+impl Catalog {
+    /// Adds or replaces the app's text for a locale. Codes must be ones the rules produce, so a
+    /// typo fails loudly instead of never showing.
+    pub fn define(&mut self, mut locale: CustomLocale) -> Result<()> {
+        locale.tag = normalize_tag(&locale.tag);
+        if locale.tag.is_empty() {
+            return Err(Error::new(ErrorCode::InvalidCopy, "the locale tag must be a non-empty string such as \"fr\" or \"es-MX\""));
+        }
+        let known = codes();
+        if let Some((code, _)) = locale.texts.iter().find(|(code, _)| !known.contains(&code.as_str())) {
+            return Err(Error::with_value(ErrorCode::InvalidCopy, "no verdict has the code", code));
+        }
+        locale.fallback = locale.fallback.map(|tag| normalize_tag(&tag));
+        self.custom.retain(|existing| existing.tag != locale.tag);
+        self.custom.push(locale);
+        Ok(())
+    }
+
+    /// Forgets everything the app defined.
+    pub fn reset(&mut self) {
+        self.custom.clear();
+    }
+
+    pub fn explain(&self, decision: &Decision, institution_name: Option<&str>, locale: &str) -> Explanation {
+        let chain = self.chain(locale);
+        let code = decision.verdict.code;
+        let title = self.find(&chain, |text| text.title.as_deref(), |row| Some(row.1), code);
+        let message = self.find(&chain, |text| text.message.as_deref(), |row| Some(row.2), code);
+        let action_label = self.find_label(&chain, code);
+        let institution = institution_name.map(str::trim).filter(|name| !name.is_empty());
+        let your_institution = self.your_institution(&chain);
+        Explanation {
+            title: fill(title.unwrap_or(""), institution, your_institution),
+            message: fill(message.unwrap_or(""), institution, your_institution),
+            action_label: action_label.map(str::to_owned),
+            severity: Severity::of(decision),
+            locale: chain.first().cloned().unwrap_or_else(|| DEFAULT_LOCALE.to_owned()),
+            code,
+        }
+    }
+
+    /// Locales to look in, most specific first: the tag, its language, their app-defined
+    /// fallbacks, then English. Only locales that exist are kept.
+    fn chain(&self, requested: &str) -> Vec<String> {
+        let mut chain: Vec<String> = Vec::new();
+        let mut pending = vec![normalize_tag(requested)];
+        while let Some(tag) = pending.pop() {
+            let language = tag.split('-').next().unwrap_or("").to_owned();
+            for candidate in [tag, language] {
+                if chain.contains(&candidate) || !self.exists(&candidate) {
+                    continue;
+                }
+                if let Some(fallback) = self.custom_locale(&candidate).and_then(|c| c.fallback.clone()) {
+                    pending.insert(0, fallback);
+                }
+                chain.push(candidate);
+            }
+        }
+        if !chain.iter().any(|tag| tag == DEFAULT_LOCALE) {
+            chain.push(DEFAULT_LOCALE.to_owned());
+        }
+        chain
+    }
+
+    fn exists(&self, tag: &str) -> bool {
+        self.custom_locale(tag).is_some() || built_in(tag).is_some()
+    }
+
+    fn custom_locale(&self, tag: &str) -> Option<&CustomLocale> {
+        self.custom.iter().find(|locale| locale.tag == tag)
+    }
+
+    /// The first text down the chain: the app's for a locale, then the built-in one.
+    fn find<'a>(
+        &'a self,
+        chain: &[String],
+        custom: impl Fn(&'a CustomText) -> Option<&'a str>,
+        built: impl Fn(&'static (&'static str, &'static str, &'static str, Option<&'static str>)) -> Option<&'static str>,
+        code: &str,
+    ) -> Option<&'a str> {
+        chain.iter().find_map(|tag| {
+            let from_app = self.custom_text(tag, code).and_then(&custom);
+            from_app.or_else(|| built_in_row(tag, code).and_then(&built))
+        })
+    }
+
+    /// Like [`find`](Self::find), but an app may also remove a label.
+    fn find_label(&self, chain: &[String], code: &str) -> Option<&str> {
+        for tag in chain {
+            if let Some(label) = self.custom_text(tag, code).and_then(|text| text.action_label.as_ref()) {
+                return label.as_deref();
+            }
+            if let Some(row) = built_in_row(tag, code) {
+                return row.3;
+            }
+        }
+        None
+    }
+
+    fn custom_text(&self, tag: &str, code: &str) -> Option<&CustomText> {
+        let locale = self.custom_locale(tag)?;
+        locale.texts.iter().find(|(text_code, _)| text_code == code).map(|(_, text)| text)
+    }
+
+    fn your_institution(&self, chain: &[String]) -> &str {
+        chain
+            .iter()
+            .find_map(|tag| {
+                let from_app = self.custom_locale(tag).and_then(|locale| locale.your_institution.as_deref());
+                from_app.or_else(|| built_in(tag).map(|locale| locale.your_institution))
+            })
+            .unwrap_or(en::EN.your_institution)
+    }
+}
+
+fn built_in(tag: &str) -> Option<&'static Locale> {
+    BUILT_IN.iter().copied().find(|locale| locale.tag == tag)
+}
+
+fn built_in_row(tag: &str, code: &str) -> Option<&'static (&'static str, &'static str, &'static str, Option<&'static str>)> {
+    built_in(tag)?.rows.iter().find(|row| row.0 == code)
+}
+
+/// BCP 47 tags compare without case; `_` is accepted for `-` (`es_MX`).
+fn normalize_tag(tag: &str) -> String {
+    tag.trim().replace('_', "-").to_ascii_lowercase()
+}
+
+/// Puts the institution's name into a template. The stand-in phrase ("your bank") is
+/// capitalised when it starts the text.
+fn fill(template: &str, institution: Option<&str>, your_institution: &str) -> String {
+    let mut text = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(at) = rest.find(PLACEHOLDER) {
+        text.push_str(&rest[..at]);
+        match institution {
+            Some(name) => text.push_str(name),
+            None if text.is_empty() => capitalize_into(&mut text, your_institution),
+            None => text.push_str(your_institution),
+        }
+        rest = &rest[at + PLACEHOLDER.len()..];
+    }
+    text.push_str(rest);
+    text
+}
+
+fn capitalize_into(text: &mut String, phrase: &str) {
+    let mut chars = phrase.chars();
+    if let Some(first) = chars.next() {
+        text.extend(first.to_uppercase());
+        text.push_str(chars.as_str());
+    }
+}

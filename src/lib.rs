@@ -1,0 +1,16 @@
+//! meld-repair: decide, explain and advise for Meld bank connections.
+//!
+//! The domain lives in plain Rust with no wasm imports and is tested natively:
+//! - [`rules`]: Meld's status × reason table and the operations table, as data;
+//! - [`explain`]: the customer-facing wording, per locale, with app overrides;
+//! - [`error`]: the one error taxonomy, with stable codes.
+//!
+//! `wasm` is the thin `#[wasm_bindgen]` boundary: it converts JS values, delegates, and turns
+//! errors into real JS `Error`s. It is only compiled for wasm32.
+
+pub mod error;
+pub mod explain;
+pub mod rules;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;

@@ -1,0 +1,11 @@
+//! The rules: which connection needs what, and which Meld operation does it.
+
+pub mod advise;
+pub mod connection;
+pub mod decide;
+pub mod table;
+
+pub use advise::{advise, Advice, AdviseOptions, Intent, Operation};
+pub use connection::{Connection, Situation};
+pub use decide::{decide, DecideOptions, Decision};
+pub use table::{Action, Urgency, RULES};
