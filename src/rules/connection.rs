@@ -28,7 +28,7 @@ impl Connection {
 
 /// Statuses of API version 2022-11-10 and what they mean today: (old status, status, reason
 /// it implies). A reason of `None` keeps the connection's own reason.
-const LEGACY_STATUSES: &[(&str, &str, Option<&str>)] = &[
+pub const LEGACY_STATUSES: &[(&str, &str, Option<&str>)] = &[
     ("RECONNECT_AVAILABLE", "ACTIVE", Some("ACCESS_EXPIRING_SOON")),
     ("CUSTOMER_ACTION_REQUIRED", "RECONNECT_REQUIRED", None),
 ];

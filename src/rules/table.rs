@@ -177,11 +177,10 @@ pub fn statuses() -> Vec<&'static str> {
 pub fn reasons() -> Vec<&'static str> {
     let mut reasons: Vec<&'static str> = Vec::new();
     for rule in RULES {
-        if let Is(reason) = rule.reason {
-            if !reasons.contains(&reason) {
+        if let Is(reason) = rule.reason
+            && !reasons.contains(&reason) {
                 reasons.push(reason);
             }
-        }
     }
     reasons
 }

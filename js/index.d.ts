@@ -1,0 +1,243 @@
+// Types of the `meld-repair` package. The string unions between the region markers are
+// generated from the Rust tables (tests/types.rs checks them; `UPDATE_TYPES=1 cargo test
+// --test types` rewrites them); the rest is written by hand.
+
+// #region generated from src/rules, src/explain and src/error
+/** Every connection status the rules know, legacy 2022-11-10 ones last. */
+export type KnownStatus =
+  | "RECONNECT_REQUIRED"
+  | "UNRECOVERABLE"
+  | "ACTIVE"
+  | "DEGRADED"
+  | "PARTIALLY_ACTIVE"
+  | "UNDETERMINED"
+  | "IN_PROGRESS"
+  | "EXPIRED"
+  | "DELETED"
+  | "RECONNECT_AVAILABLE"
+  | "CUSTOMER_ACTION_REQUIRED";
+/** Every status reason the rules name. */
+export type KnownStatusReason =
+  | "LOGIN_REQUIRED"
+  | "TOKEN_EXPIRED"
+  | "REPAIRING_INSTITUTION"
+  | "OTHER"
+  | "CONTINUED_AGGREGATION_FAILURES"
+  | "ACCESS_EXPIRING_SOON"
+  | "NEW_ACCOUNTS_AVAILABLE"
+  | "INTERACTIVE_REFRESH"
+  | "INSTITUTION_ACTION_REQUIRED"
+  | "INSTITUTION_CURRENTLY_UNAVAILABLE"
+  | "SERVICE_PROVIDER_CURRENTLY_UNAVAILABLE"
+  | "PARTIAL_AGGREGATION_SUCCESS"
+  | "INACTIVE_DUPLICATE";
+/** What the app should do. */
+export type Action =
+  | "repair"
+  | "refresh"
+  | "wait"
+  | "contact_institution"
+  | "resolve_duplicate"
+  | "new_connection"
+  | "none";
+/** How much the customer's attention is needed. */
+export type Urgency =
+  | "required"
+  | "recommended"
+  | "optional"
+  | "none";
+/** Stable machine code of a verdict. */
+export type Code =
+  | "login_required"
+  | "token_expired"
+  | "repairing_institution"
+  | "reconnect_required_other"
+  | "reconnect_required"
+  | "continued_aggregation_failures"
+  | "unrecoverable"
+  | "access_expiring_soon"
+  | "new_accounts_available"
+  | "healthy"
+  | "interactive_refresh"
+  | "institution_action_required"
+  | "institution_unavailable"
+  | "provider_unavailable"
+  | "degraded"
+  | "partial_aggregation"
+  | "partial_aggregation_persists"
+  | "inactive_duplicate"
+  | "partially_active"
+  | "partially_active_persists"
+  | "undetermined"
+  | "in_progress"
+  | "expired"
+  | "deleted"
+  | "unknown_status";
+/** Meld operations (and waiting or nothing). */
+export type Operation =
+  | "refresh"
+  | "repair"
+  | "update"
+  | "delete"
+  | "import"
+  | "new_connection"
+  | "wait"
+  | "none";
+/** What the app wants to do with a connection. */
+export type Intent =
+  | "fresh_data"
+  | "add_products"
+  | "remove"
+  | "fix"
+  | "migrate";
+/** Meld's products. */
+export type Product =
+  | "BALANCES"
+  | "IDENTIFIERS"
+  | "INVESTMENT_HOLDINGS"
+  | "INVESTMENT_TRANSACTIONS"
+  | "OWNERS"
+  | "TRANSACTIONS";
+/** How an explanation should look. */
+export type Severity =
+  | "error"
+  | "warning"
+  | "info"
+  | "success";
+/** Locales shipped with the package. */
+export type BuiltInLocale =
+  | "en"
+  | "es";
+/** Every `MeldRepairError.code`. */
+export type ErrorCode =
+  | "INVALID_CONNECTION"
+  | "INVALID_INTENT"
+  | "INVALID_OPTIONS"
+  | "INVALID_COPY";
+// #endregion
+
+/** Statuses are kept even when this version does not know them (`recognized: false`). */
+export type Status = KnownStatus | (string & {});
+export type StatusReason = KnownStatusReason | (string & {});
+
+/**
+ * A connection as Meld's API returns it (`GET /bank-linking/connections/{id}`). Only `status`
+ * is required; fields this package does not read are ignored.
+ */
+export interface Connection {
+  id?: string | null;
+  status: Status;
+  statusReason?: StatusReason | null;
+  institutionId?: string | null;
+  institutionName?: string | null;
+  products?: Product[] | null;
+  optionalProducts?: Product[] | null;
+  serviceProviderDetails?: { serviceProvider?: string | null; [key: string]: unknown } | null;
+  duplicateConnectionIds?: string[] | null;
+  [key: string]: unknown;
+}
+
+export interface DecideOptions {
+  /** How many refreshes (or checks) the app already made without the condition clearing. */
+  refreshAttempts?: number;
+}
+
+export interface Decision {
+  connectionId: string | null;
+  /** Trimmed, upper-cased, legacy statuses mapped to today's. */
+  status: Status;
+  statusReason: StatusReason | null;
+  /** The 2022-11-10 status this was mapped from (`RECONNECT_AVAILABLE`, `CUSTOMER_ACTION_REQUIRED`). */
+  legacyStatus: KnownStatus | null;
+  rawStatus: string;
+  rawStatusReason: string | null;
+  /** False for a status this version does not know: then `action` is `"wait"`. */
+  recognized: boolean;
+  /** True when the reason is none or one the rules name for this status. */
+  reasonRecognized: boolean;
+  action: Action;
+  /** True exactly when the right move is Meld's widget with a repair connect token. */
+  openWidget: boolean;
+  /** True for repair, contact_institution and new_connection. */
+  customerInvolved: boolean;
+  urgency: Urgency;
+  /** Stable machine code of the verdict; also keys the wording. */
+  code: Code;
+  /** For `"wait"`: seconds before looking again, doubled per `refreshAttempts`, at most a day. */
+  retryAfterSeconds: number | null;
+}
+
+export interface ExplainOptions extends DecideOptions {
+  /** BCP 47 tag; `es-MX` falls back to `es`, anything unknown to `en`. */
+  locale?: string;
+}
+
+/** Plain text for the customer (never HTML: render it as text). */
+export interface Explanation {
+  title: string;
+  message: string;
+  /** Label of the button when the customer has something to do, else null. */
+  actionLabel: string | null;
+  severity: Severity;
+  /** The locale the text came from. */
+  locale: string;
+  code: Code;
+}
+
+export interface AdviseOptions extends DecideOptions {
+  /** For `add_products`: the products wanted. */
+  products?: Product[];
+}
+
+export interface Advice {
+  intent: Intent;
+  operation: Operation;
+  customerInvolved: boolean;
+  /** Meld's method and path, `{connectionId}` where the id goes; null for wait and none. */
+  endpoint: string | null;
+  /** `endpoint` with the connection's id filled in when known. */
+  path: string | null;
+  /** Why, and what to watch for (billing, 409s, duplicates, webhooks). */
+  note: string;
+  /** For `fix`: the decision the advice follows. */
+  decision?: Decision;
+}
+
+/** Text for one verdict code; missing fields fall back down the locale chain. */
+export interface CopyText {
+  title?: string;
+  message?: string;
+  /** `null` removes the button label. */
+  actionLabel?: string | null;
+}
+
+export interface DefineCopyOptions {
+  /** Where missing text comes from; `en` by default. */
+  fallback?: string;
+  /** Stands in for `{institution}` when a connection has no institution name. */
+  yourInstitution?: string;
+}
+
+/** Does this connection need the customer, and what should the app do? */
+export function decide(connection: Connection, options?: DecideOptions): Decision;
+/** Words for the UI: title, message, button label and severity. */
+export function explain(connection: Connection, options?: ExplainOptions): Explanation;
+/** Which Meld operation serves the app's intent, with its endpoint and a note. */
+export function advise(connection: Connection, intent: Intent, options?: AdviseOptions): Advice;
+/**
+ * Adds or overrides wording for a locale, keyed by verdict code. Templates may use
+ * `{institution}`. Unknown codes throw `INVALID_COPY`.
+ */
+export function defineCopy(locale: string, texts: Partial<Record<Code, CopyText>>, options?: DefineCopyOptions): void;
+/** Forgets every `defineCopy`. */
+export function resetCopy(): void;
+/** Every status × reason the rules name (`statusReason: null` for no/unknown reason). */
+export function knownSituations(): Array<{ status: KnownStatus; statusReason: KnownStatusReason | null }>;
+
+/** Every error this package throws or reports. */
+export class MeldRepairError extends Error {
+  readonly name: "MeldRepairError";
+  readonly code: ErrorCode;
+  /** Whether trying again can help. */
+  readonly retryable: boolean;
+}

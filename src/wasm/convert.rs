@@ -1,0 +1,153 @@
+//! Reading JS values into core types and writing core results back as plain JS objects.
+//! Every read checks its type and reports a coded error naming the field.
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// A JS object being read; `what` names it in error messages ("connection", "options").
+pub struct Reader<'a> {
+    object: Option<&'a Object>,
+    what: &'static str,
+    code: ErrorCode,
+}
+
+impl<'a> Reader<'a> {
+    /// `value` must be a plain object (not null, not an array).
+    pub fn required(value: &'a JsValue, what: &'static str, code: ErrorCode) -> Result<Self> {
+        match as_object(value) {
+            Some(object) => Ok(Reader { object: Some(object), what, code }),
+            None => Err(Error::new(code, &join(&[what, " must be an object, got ", type_name(value)]))),
+        }
+    }
+
+    /// Like [`required`](Self::required), but `undefined` and `null` read as an empty object.
+    pub fn optional(value: &'a JsValue, what: &'static str, code: ErrorCode) -> Result<Self> {
+        if value.is_undefined() || value.is_null() {
+            Ok(Reader { object: None, what, code })
+        } else {
+            Reader::required(value, what, code)
+        }
+    }
+
+    /// The raw property; a throwing getter or proxy trap becomes a coded error.
+    pub fn get(&self, key: &str) -> Result<JsValue> {
+        let Some(object) = self.object else { return Ok(JsValue::UNDEFINED) };
+        Reflect::get(object, &JsValue::from_str(key))
+            .map_err(|_| Error::new(self.code, &join(&["reading ", self.what, ".", key, " threw"])))
+    }
+
+    pub fn string(&self, key: &str) -> Result<String> {
+        let value = self.get(key)?;
+        value.as_string().ok_or_else(|| self.wrong_type(key, "a string", &value))
+    }
+
+    /// `undefined` and `null` are `None`.
+    pub fn optional_string(&self, key: &str) -> Result<Option<String>> {
+        let value = self.get(key)?;
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        value.as_string().map(Some).ok_or_else(|| self.wrong_type(key, "a string or null", &value))
+    }
+
+    /// `undefined` and `null` are empty.
+    pub fn strings(&self, key: &str) -> Result<Vec<String>> {
+        let value = self.get(key)?;
+        if value.is_undefined() || value.is_null() {
+            return Ok(Vec::new());
+        }
+        let error = || self.wrong_type(key, "an array of strings or null", &value);
+        let array = value.dyn_ref::<Array>().ok_or_else(error)?;
+        array.iter().map(|item| item.as_string().ok_or_else(error)).collect()
+    }
+
+    /// A whole number ≥ 0; `undefined`/`null` are 0. Huge values saturate.
+    pub fn count(&self, key: &str) -> Result<u32> {
+        let value = self.get(key)?;
+        if value.is_undefined() || value.is_null() {
+            return Ok(0);
+        }
+        match value.as_f64() {
+            Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(if n > u32::MAX as f64 { u32::MAX } else { n as u32 }),
+            _ => Err(self.wrong_type(key, "a whole number of at least 0", &value)),
+        }
+    }
+
+    /// A nested object, or `None` for `undefined`/`null`.
+    pub fn object(&self, key: &str) -> Result<Option<Object>> {
+        let value = self.get(key)?;
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        as_object(&value).cloned().map(Some).ok_or_else(|| self.wrong_type(key, "an object or null", &value))
+    }
+
+    fn wrong_type(&self, key: &str, expected: &str, value: &JsValue) -> Error {
+        Error::new(self.code, &join(&[self.what, ".", key, " must be ", expected, ", got ", type_name(value)]))
+    }
+}
+
+fn as_object(value: &JsValue) -> Option<&Object> {
+    if value.is_object() && !Array::is_array(value) && !value.is_function() {
+        value.dyn_ref::<Object>()
+    } else {
+        None
+    }
+}
+
+/// A short description of a JS value's type for error messages.
+pub fn type_name(value: &JsValue) -> &'static str {
+    if value.is_undefined() {
+        "undefined"
+    } else if value.is_null() {
+        "null"
+    } else if value.is_string() {
+        "a string"
+    } else if value.as_bool().is_some() {
+        "a boolean"
+    } else if value.as_f64().is_some() {
+        "a number"
+    } else if Array::is_array(value) {
+        "an array"
+    } else if value.is_function() {
+        "a function"
+    } else if value.is_object() {
+        "an object"
+    } else {
+        "another type"
+    }
+}
+
+/// Concatenates message parts without `format!` (which costs kilobytes of wasm).
+pub fn join(parts: &[&str]) -> String {
+    parts.concat()
+}
+
+/// Writes a plain JS object field by field.
+pub struct Writer(Object);
+
+impl Writer {
+    pub fn new() -> Self {
+        Writer(Object::new())
+    }
+
+    pub fn set(self, key: &str, value: impl Into<JsValue>) -> Self {
+        // Setting a data property on a fresh plain object cannot throw.
+        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
+        self
+    }
+
+    /// `None` is written as `null`, so every documented field is always present.
+    pub fn set_optional(self, key: &str, value: Option<impl Into<JsValue>>) -> Self {
+        match value {
+            Some(value) => self.set(key, value),
+            None => self.set(key, JsValue::NULL),
+        }
+    }
+
+    pub fn build(self) -> JsValue {
+        self.0.into()
+    }
+}
