@@ -13,4 +13,4 @@ pub mod explain;
 pub mod rules;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;

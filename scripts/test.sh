@@ -1,0 +1,22 @@
+#!/bin/sh
+# Every test, fastest first. Assumes scripts/setup.sh ran (npm test does both).
+set -eu
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "native Rust: the rules, the wording, the types"
+cargo test --all-targets
+
+step "build the package"
+node scripts/build.mjs
+
+step "wasm boundary in Node"
+cargo test --target wasm32-unknown-unknown --test boundary
+
+step "wasm boundary in headless Chromium"
+CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
+  cargo test --target wasm32-unknown-unknown --test boundary
+
+step "the built package from JS (Node), the simulator, and Chromium end to end"
+node --test --test-concurrency=2 tests/js/ tests/sim/
