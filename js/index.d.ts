@@ -113,7 +113,14 @@ export type ErrorCode =
   | "INVALID_CONNECTION"
   | "INVALID_INTENT"
   | "INVALID_OPTIONS"
-  | "INVALID_COPY";
+  | "INVALID_COPY"
+  | "TOKEN_ENDPOINT_FAILED"
+  | "TOKEN_ENDPOINT_TIMEOUT"
+  | "INVALID_TOKEN_RESPONSE"
+  | "WIDGET_URL_REJECTED"
+  | "POPUP_BLOCKED"
+  | "SESSION_CLOSED"
+  | "INTERNAL_ERROR";
 // #endregion
 
 /** Statuses are kept even when this version does not know them (`recognized: false`). */

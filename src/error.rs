@@ -1,35 +1,53 @@
 //! One error taxonomy for the whole package: every failure has a stable `code`, says whether
 //! retrying can help, and carries a message that tells the developer what to do.
 
-/// Stable machine codes. The JS side sees them as `error.code`.
+/// Stable machine codes. The JS side sees them as `error.code` on a `MeldRepairError`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {
     InvalidConnection,
     InvalidIntent,
     InvalidOptions,
     InvalidCopy,
+    TokenEndpointFailed,
+    TokenEndpointTimeout,
+    InvalidTokenResponse,
+    WidgetUrlRejected,
+    PopupBlocked,
+    SessionClosed,
+    Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: &[ErrorCode] = &[
-        ErrorCode::InvalidConnection,
-        ErrorCode::InvalidIntent,
-        ErrorCode::InvalidOptions,
-        ErrorCode::InvalidCopy,
+    /// (code, its name, whether trying again can help unless the error says otherwise).
+    #[rustfmt::skip]
+    const TABLE: &[(ErrorCode, &str, bool)] = &[
+        (ErrorCode::InvalidConnection,    "INVALID_CONNECTION",     false),
+        (ErrorCode::InvalidIntent,        "INVALID_INTENT",         false),
+        (ErrorCode::InvalidOptions,       "INVALID_OPTIONS",        false),
+        (ErrorCode::InvalidCopy,          "INVALID_COPY",           false),
+        (ErrorCode::TokenEndpointFailed,  "TOKEN_ENDPOINT_FAILED",  true),
+        (ErrorCode::TokenEndpointTimeout, "TOKEN_ENDPOINT_TIMEOUT", true),
+        (ErrorCode::InvalidTokenResponse, "INVALID_TOKEN_RESPONSE", false),
+        (ErrorCode::WidgetUrlRejected,    "WIDGET_URL_REJECTED",    false),
+        (ErrorCode::PopupBlocked,         "POPUP_BLOCKED",          true),
+        (ErrorCode::SessionClosed,        "SESSION_CLOSED",         false),
+        (ErrorCode::Internal,             "INTERNAL_ERROR",         true),
     ];
 
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            ErrorCode::InvalidConnection => "INVALID_CONNECTION",
-            ErrorCode::InvalidIntent => "INVALID_INTENT",
-            ErrorCode::InvalidOptions => "INVALID_OPTIONS",
-            ErrorCode::InvalidCopy => "INVALID_COPY",
-        }
+    pub fn all() -> impl Iterator<Item = ErrorCode> {
+        ErrorCode::TABLE.iter().map(|row| row.0)
     }
 
-    /// Bad input stays bad on a second try; only transport failures are retryable.
-    pub const fn retryable(self) -> bool {
-        false
+    fn row(self) -> (&'static str, bool) {
+        ErrorCode::TABLE.iter().find(|row| row.0 == self).map_or(("INTERNAL_ERROR", true), |row| (row.1, row.2))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        self.row().0
+    }
+
+    pub fn retryable(self) -> bool {
+        self.row().1
     }
 }
 
@@ -39,21 +57,23 @@ impl ErrorCode {
 pub struct Error {
     pub code: ErrorCode,
     pub message: String,
+    pub retryable: bool,
 }
 
 impl Error {
     pub fn new(code: ErrorCode, message: &str) -> Self {
-        Error { code, message: message.to_owned() }
+        Error { code, message: message.to_owned(), retryable: code.retryable() }
     }
 
-    /// `message` followed by a quoted value, e.g. `unknown intent "fix_it"`.
+    /// `message` followed by a quoted value, e.g. `…; got "fix_it"`.
     pub fn with_value(code: ErrorCode, message: &str, value: &str) -> Self {
-        let mut text = String::with_capacity(message.len() + value.len() + 3);
-        text.push_str(message);
-        text.push_str(" \"");
-        text.push_str(value);
-        text.push('"');
-        Error { code, message: text }
+        Error::new(code, &[message, " \"", value, "\""].concat())
+    }
+
+    /// Overrides the code's default, e.g. a 404 from the token endpoint will not heal.
+    pub fn retryable(mut self, retryable: bool) -> Self {
+        self.retryable = retryable;
+        self
     }
 }
 

@@ -11,6 +11,7 @@
 pub mod error;
 pub mod explain;
 pub mod rules;
+mod template;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -30,7 +30,7 @@ fn generated() -> String {
         union("Product", "Meld's products.", PRODUCTS.iter()),
         union("Severity", "How an explanation should look.", Severity::ALL.iter().map(|s| s.as_str())),
         union("BuiltInLocale", "Locales shipped with the package.", BUILT_IN.iter().map(|l| l.tag)),
-        union("ErrorCode", "Every `MeldRepairError.code`.", ErrorCode::ALL.iter().map(|c| c.as_str())),
+        union("ErrorCode", "Every `MeldRepairError.code`.", ErrorCode::all().map(|c| c.as_str())),
     ]
     .join("")
 }

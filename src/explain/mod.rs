@@ -9,6 +9,7 @@ mod es;
 use crate::error::{Error, ErrorCode, Result};
 use crate::rules::decide::Decision;
 use crate::rules::table::{codes, Action, Urgency};
+use crate::template::split_marker;
 
 /// A built-in locale: (code, title, message, action label) rows.
 pub struct Locale {
@@ -217,28 +218,27 @@ fn normalize_tag(tag: &str) -> String {
     tag.trim().replace('_', "-").to_ascii_lowercase()
 }
 
-/// Puts the institution's name into a template. The stand-in phrase ("your bank") is
-/// capitalised when it starts the text.
+/// Puts the institution's name into a template. The stand-in phrase ("your bank") gets an
+/// upper-case first letter when it starts the text (ASCII only: Unicode case tables would
+/// cost kilobytes of wasm for no built-in phrase).
 fn fill(template: &str, institution: Option<&str>, your_institution: &str) -> String {
     let mut text = String::with_capacity(template.len() + 32);
     let mut rest = template;
-    while let Some(at) = rest.find(PLACEHOLDER) {
-        text.push_str(&rest[..at]);
+    while let Some((before, after)) = split_marker(rest, PLACEHOLDER) {
+        text.push_str(before);
         match institution {
             Some(name) => text.push_str(name),
-            None if text.is_empty() => capitalize_into(&mut text, your_institution),
+            None if text.is_empty() => {
+                let mut phrase = your_institution.to_owned();
+                if let Some(first) = phrase.get_mut(..1) {
+                    first.make_ascii_uppercase();
+                }
+                text.push_str(&phrase);
+            }
             None => text.push_str(your_institution),
         }
-        rest = &rest[at + PLACEHOLDER.len()..];
+        rest = after;
     }
     text.push_str(rest);
     text
-}
-
-fn capitalize_into(text: &mut String, phrase: &str) {
-    let mut chars = phrase.chars();
-    if let Some(first) = chars.next() {
-        text.extend(first.to_uppercase());
-        text.push_str(chars.as_str());
-    }
 }

@@ -6,6 +6,7 @@ use super::connection::{normalize, Connection, Situation};
 use super::decide::{decide, DecideOptions, Decision};
 use super::table::{Action, REFRESHABLE_STATUSES, TERMINAL_STATUSES};
 use crate::error::{Error, ErrorCode, Result};
+use crate::template::replace_marker;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Intent {
@@ -142,7 +143,7 @@ impl Advice {
     pub fn path(&self, connection_id: Option<&str>) -> Option<String> {
         let endpoint = self.operation.endpoint()?;
         Some(match connection_id {
-            Some(id) => endpoint.replace("{connectionId}", id),
+            Some(id) => replace_marker(endpoint, "{connectionId}", id),
             None => endpoint.to_owned(),
         })
     }

@@ -14,6 +14,6 @@ extern "C" {
 
 impl From<Error> for JsValue {
     fn from(error: Error) -> JsValue {
-        create_error(error.code.as_str(), &error.message, error.code.retryable())
+        create_error(error.code.as_str(), &error.message, error.retryable)
     }
 }

@@ -5,7 +5,7 @@
 mod convert;
 mod error;
 
-use std::cell::RefCell;
+use std::cell::Cell;
 
 use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
@@ -17,8 +17,18 @@ use crate::rules::{self, AdviseOptions, Connection, DecideOptions, Decision, Int
 use convert::{Reader, Writer};
 
 thread_local! {
-    /// The app's own wording, added with `defineCopy`.
-    static CATALOG: RefCell<Catalog> = RefCell::new(Catalog::default());
+    /// The app's own wording, added with `defineCopy`. A `Cell` taken and put back rather than
+    /// a `RefCell`: no borrow-failure panic path (and its formatting) in the module.
+    static CATALOG: Cell<Catalog> = Cell::new(Catalog::default());
+}
+
+fn with_catalog<T>(f: impl FnOnce(&mut Catalog) -> T) -> T {
+    CATALOG.with(|cell| {
+        let mut catalog = cell.take();
+        let result = f(&mut catalog);
+        cell.set(catalog);
+        result
+    })
 }
 
 #[wasm_bindgen]
@@ -35,7 +45,7 @@ pub fn explain(connection: JsValue, options: JsValue) -> std::result::Result<JsV
     let options = Reader::optional(&options, "options", ErrorCode::InvalidOptions)?;
     let decision = rules::decide(Situation::of(&connection), read_decide_options(&options)?);
     let locale = options.optional_string("locale")?;
-    let explanation = CATALOG.with_borrow(|catalog| {
+    let explanation = with_catalog(|catalog| {
         catalog.explain(&decision, connection.institution_name.as_deref(), locale.as_deref().unwrap_or(DEFAULT_LOCALE))
     });
     Ok(Writer::new()
@@ -96,14 +106,14 @@ pub fn define_copy(locale: JsValue, texts: JsValue, options: JsValue) -> std::re
         your_institution: options.optional_string("yourInstitution")?,
         texts: read_texts(&texts)?,
     };
-    CATALOG.with_borrow_mut(|catalog| catalog.define(custom))?;
+    with_catalog(|catalog| catalog.define(custom))?;
     Ok(())
 }
 
 /// Forgets every `defineCopy`.
 #[wasm_bindgen(js_name = resetCopy)]
 pub fn reset_copy() {
-    CATALOG.with_borrow_mut(Catalog::reset);
+    with_catalog(Catalog::reset);
 }
 
 /// Every status × reason the rules name, as `{ status, statusReason }` (reason `null` for the
