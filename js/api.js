@@ -9,3 +9,4 @@ export {
   knownSituations,
 } from "./wasm/meld_repair.js";
 export { MeldRepairError } from "./errors.js";
+export { RepairFlow } from "./repair-flow.js";

@@ -120,6 +120,7 @@ export type ErrorCode =
   | "WIDGET_URL_REJECTED"
   | "POPUP_BLOCKED"
   | "SESSION_CLOSED"
+  | "SESSION_IN_PROGRESS"
   | "INTERNAL_ERROR";
 // #endregion
 

@@ -31,7 +31,7 @@ run(join(root, "node_modules/.bin/wasm-opt"), [
 ]);
 
 // 4. The entries: browser (self-initialising), Node (synchronous), the shared API, types.
-for (const file of ["index.js", "node.js", "api.js", "index.d.ts"]) {
+for (const file of ["index.js", "node.js", "api.js", "repair-flow.js", "widget.js", "index.d.ts"]) {
   copyFileSync(join(root, "js", file), join(pkg, file));
 }
 // wasm-bindgen copies js/errors.js into a hashed snippets folder and the wasm creates its

@@ -8,7 +8,7 @@ export const BUDGET_GZIP_BYTES = 20 * 1024;
 
 /** Every file under pkg/ that the browser entry loads (no types, no Node entry). */
 export function browserFiles(pkg) {
-  const files = ["index.js", "api.js", "errors.js", "wasm/meld_repair.js", "wasm/meld_repair_bg.wasm"];
+  const files = ["index.js", "api.js", "errors.js", "repair-flow.js", "widget.js", "wasm/meld_repair.js", "wasm/meld_repair_bg.wasm"];
   const snippets = join(pkg, "wasm/snippets");
   for (const dir of readdirSync(snippets)) {
     for (const file of walk(join(snippets, dir))) files.push(file.slice(pkg.length + 1));

@@ -14,6 +14,7 @@ pub enum ErrorCode {
     WidgetUrlRejected,
     PopupBlocked,
     SessionClosed,
+    SessionInProgress,
     Internal,
 }
 
@@ -31,6 +32,7 @@ impl ErrorCode {
         (ErrorCode::WidgetUrlRejected,    "WIDGET_URL_REJECTED",    false),
         (ErrorCode::PopupBlocked,         "POPUP_BLOCKED",          true),
         (ErrorCode::SessionClosed,        "SESSION_CLOSED",         false),
+        (ErrorCode::SessionInProgress,    "SESSION_IN_PROGRESS",    true),
         (ErrorCode::Internal,             "INTERNAL_ERROR",         true),
     ];
 

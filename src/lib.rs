@@ -3,6 +3,7 @@
 //! The domain lives in plain Rust with no wasm imports and is tested natively:
 //! - [`rules`]: Meld's status × reason table and the operations table, as data;
 //! - [`explain`]: the customer-facing wording, per locale, with app overrides;
+//! - [`flow`]: the repair session machine and the readers of tokens and widget messages;
 //! - [`error`]: the one error taxonomy, with stable codes.
 //!
 //! `wasm` is the thin `#[wasm_bindgen]` boundary: it converts JS values, delegates, and turns
@@ -10,6 +11,7 @@
 
 pub mod error;
 pub mod explain;
+pub mod flow;
 pub mod rules;
 mod template;
 

@@ -120,6 +120,19 @@ pub fn type_name(value: &JsValue) -> &'static str {
     }
 }
 
+/// `n` in decimal, without the formatting machinery.
+pub fn decimal(mut n: u32) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(b'0' + (n % 10) as u8);
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.iter().rev().map(|&d| d as char).collect()
+}
+
 /// Concatenates message parts without `format!` (which costs kilobytes of wasm).
 pub fn join(parts: &[&str]) -> String {
     parts.concat()

@@ -4,6 +4,7 @@
 
 mod convert;
 mod error;
+mod flow;
 
 use std::cell::Cell;
 

@@ -1,0 +1,243 @@
+//! The repair flow's boundary: the session machine, the token request (gloo-net), and the
+//! readers of token responses and widget messages, for js/repair-flow.js to call.
+
+use gloo_net::http::Request;
+use js_sys::{Array, Date, Function, Math, Promise, JSON};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, RequestCredentials};
+
+use super::convert::{decimal, join, Reader, Writer};
+use crate::error::{Error, ErrorCode, Result};
+use crate::flow::message::{self, MessageFields, WidgetEvent};
+use crate::flow::retry::{backoff_ms, retryable_status};
+use crate::flow::session::{self, Input, State};
+use crate::flow::token::{self, RepairToken, TokenResponse, WidgetPolicy};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, milliseconds: u32) -> JsValue;
+}
+
+/// `{ state, effects }` after feeding `input` to a session in `state`, or `null` when the
+/// input means nothing there.
+#[wasm_bindgen(js_name = sessionStep)]
+pub fn session_step(state: &str, input: &str) -> JsValue {
+    let (Some(state), Some(input)) = (State::parse(state), Input::parse(input)) else {
+        return JsValue::NULL;
+    };
+    match session::step(state, input) {
+        Some((next, effects)) => Writer::new()
+            .set("state", next.as_str())
+            .set("effects", effects.iter().map(|effect| JsValue::from_str(effect.as_str())).collect::<Array>())
+            .build(),
+        None => JsValue::NULL,
+    }
+}
+
+/// The app's `allowedWidgetOrigins`, normalised, or `INVALID_OPTIONS`.
+#[wasm_bindgen(js_name = widgetOrigins)]
+pub fn widget_origins(origins: JsValue, allow_insecure_loopback: bool) -> std::result::Result<Array, JsValue> {
+    Ok(policy(&origins, allow_insecure_loopback)?.allowed_origins.iter().map(|o| JsValue::from_str(o)).collect())
+}
+
+fn policy(origins: &JsValue, allow_insecure_loopback: bool) -> Result<WidgetPolicy> {
+    if origins.is_undefined() || origins.is_null() {
+        return Ok(WidgetPolicy::default());
+    }
+    let holder = Writer::new().set("allowedWidgetOrigins", origins.clone()).build();
+    let origins = Reader::required(&holder, "options", ErrorCode::InvalidOptions)?.strings("allowedWidgetOrigins")?;
+    WidgetPolicy::new(&origins, allow_insecure_loopback)
+}
+
+/// Checks the backend's answer (Meld's repair response, unchanged) against the connection and
+/// the allowed widget origins; returns `{ connectToken, widgetUrl, widgetOrigin,
+/// institutionId, expiresAt }` or throws `INVALID_TOKEN_RESPONSE` / `WIDGET_URL_REJECTED`.
+#[wasm_bindgen(js_name = validateTokenResponse)]
+pub fn validate_token_response(
+    response: JsValue,
+    connection_id: &str,
+    origins: JsValue,
+    allow_insecure_loopback: bool,
+) -> std::result::Result<JsValue, JsValue> {
+    let policy = policy(&origins, allow_insecure_loopback)?;
+    let reader = Reader::required(&response, "the token response", ErrorCode::InvalidTokenResponse)?;
+    let response = TokenResponse {
+        connect_token: reader.optional_string("connectToken")?,
+        widget_url: reader.optional_string("widgetUrl")?,
+        id: reader.optional_string("id")?,
+        institution_id: reader.optional_string("institutionId")?,
+    };
+    let token: RepairToken = token::validate(&response, connection_id, &policy, now_seconds())?;
+    Ok(Writer::new()
+        .set("connectToken", token.connect_token)
+        .set("widgetUrl", token.widget_url)
+        .set("widgetOrigin", token.widget_origin)
+        .set_optional("institutionId", token.institution_id)
+        .set_optional("expiresAt", token.expires_at.map(|at| at as f64))
+        .build())
+}
+
+/// Whether a token that expires at `expires_at` (seconds) is still worth opening the widget with.
+#[wasm_bindgen(js_name = tokenIsFresh)]
+pub fn token_is_fresh(expires_at: f64) -> bool {
+    expires_at.is_finite() && expires_at > (now_seconds() + token::EXPIRY_MARGIN_SECONDS) as f64
+}
+
+fn now_seconds() -> u64 {
+    (Date::now() / 1000.0) as u64
+}
+
+/// A widget `postMessage` payload as a typed event `{ name, details, reason, institutionId,
+/// institutionName, accountCount, accounts }`, or `null` when it is not a Meld event.
+#[wasm_bindgen(js_name = parseWidgetMessage)]
+pub fn parse_widget_message(data: JsValue) -> JsValue {
+    let Ok(reader) = Reader::required(&data, "message", ErrorCode::InvalidOptions) else {
+        return JsValue::NULL;
+    };
+    let text = |key| reader.optional_string(key).ok().flatten();
+    let fields = MessageFields {
+        domain: text("domain"),
+        event_name: text("eventName"),
+        details: text("details"),
+        reason: text("reason"),
+        institution_id: text("institutionId"),
+        institution_name: text("institutionName"),
+        account_count: reader.get("accountCount").ok().and_then(|n| n.as_f64()),
+        metadata: text("metadata"),
+    };
+    let Some(event) = message::parse(&fields) else {
+        return JsValue::NULL;
+    };
+    let event_object = Writer::new().set("name", event.name());
+    match event {
+        WidgetEvent::Init | WidgetEvent::Other { .. } => event_object,
+        WidgetEvent::Debug { details } => event_object.set_optional("details", details),
+        WidgetEvent::Error { details, reason } => event_object.set_optional("details", details).set_optional("reason", reason),
+        WidgetEvent::ConnectComplete { institution_id, institution_name, account_count } => event_object
+            .set_optional("institutionId", institution_id)
+            .set_optional("institutionName", institution_name)
+            .set_optional("accountCount", account_count)
+            .set("accounts", accounts(&reader)),
+    }
+    .build()
+}
+
+const MAX_ACCOUNTS: u32 = 100;
+
+/// The accounts of `connect_complete`, copied field by field (name, type, mask as short
+/// strings) so nothing else from the message reaches the app; `null` when absent or malformed.
+fn accounts(reader: &Reader) -> JsValue {
+    let list = match reader.get("accounts") {
+        Ok(value) if Array::is_array(&value) => Array::from(&value),
+        _ => return JsValue::NULL,
+    };
+    list.iter()
+        .take(MAX_ACCOUNTS as usize)
+        .filter_map(|account| {
+            let account = Reader::required(&account, "account", ErrorCode::InvalidOptions).ok()?;
+            let field = |key| account.optional_string(key).ok().flatten().map(|text| message::clip(&text));
+            Some(Writer::new().set_optional("name", field("name")).set_optional("type", field("type")).set_optional("mask", field("mask")).build())
+        })
+        .collect::<Array>()
+        .into()
+}
+
+/// POSTs `{ connectionId }` to the app's backend and returns its JSON answer (validated by the
+/// caller). Each attempt times out after `timeout_ms`; network errors, 5xx and 429 are retried
+/// up to `retries` times with backoff.
+#[wasm_bindgen(js_name = requestRepairToken)]
+pub async fn request_repair_token(
+    url: String,
+    connection_id: String,
+    headers: JsValue,
+    timeout_ms: u32,
+    retries: u32,
+) -> std::result::Result<JsValue, JsValue> {
+    let body = JSON::stringify(&Writer::new().set("connectionId", connection_id).build())?;
+    let headers = read_headers(&headers)?;
+    let mut attempt = 0;
+    loop {
+        match send_once(&url, &body, &headers, timeout_ms).await {
+            Ok(answer) => return Ok(answer),
+            Err(failure) if failure.code == ErrorCode::TokenEndpointFailed && failure.retryable && attempt < retries => {
+                sleep(backoff_ms(attempt, Math::random())).await;
+                attempt += 1;
+            }
+            Err(failure) => return Err(failure.into()),
+        }
+    }
+}
+
+fn read_headers(headers: &JsValue) -> Result<Vec<(String, String)>> {
+    let reader = Reader::optional(headers, "options.headers", ErrorCode::InvalidOptions)?;
+    let Some(object) = headers.dyn_ref::<js_sys::Object>() else { return Ok(Vec::new()) };
+    js_sys::Object::keys(object)
+        .iter()
+        .filter_map(|key| key.as_string())
+        .map(|key| Ok((key.clone(), reader.string(&key)?)))
+        .collect()
+}
+
+async fn send_once(url: &str, body: &JsValue, headers: &[(String, String)], timeout_ms: u32) -> Result<JsValue> {
+    let timeout = AbortSignal::timeout_with_u32(timeout_ms);
+    let mut request = Request::post(url)
+        .header("Content-Type", "application/json")
+        .credentials(RequestCredentials::SameOrigin)
+        .abort_signal(Some(&timeout));
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let sent = request.body(body.clone()).map_err(|_| bad_url(url))?.send().await;
+    let response = match sent {
+        Ok(response) => response,
+        Err(_) if timeout.aborted() => return Err(timed_out(timeout_ms)),
+        Err(_) => return Err(Error::new(ErrorCode::TokenEndpointFailed, "the token endpoint could not be reached (network error or CORS); check tokenUrl and that the backend is up")),
+    };
+    let status = response.status();
+    if !response.ok() {
+        return Err(Error::new(
+            ErrorCode::TokenEndpointFailed,
+            &join(&["the token endpoint answered HTTP ", &decimal(u32::from(status)), status_hint(status)]),
+        )
+        .retryable(retryable_status(status)));
+    }
+    let Ok(text) = response.text().await else {
+        return Err(timed_out(timeout_ms));
+    };
+    JSON::parse(&text).map_err(|_| {
+        Error::new(
+            ErrorCode::InvalidTokenResponse,
+            "the token endpoint's answer is not JSON (an HTML error page?); it must relay Meld's repair response { connectToken, widgetUrl, id, institutionId } unchanged",
+        )
+    })
+}
+
+fn status_hint(status: u16) -> &'static str {
+    match status {
+        401 | 403 => ": the backend refused the request; is the customer signed in, and are credentials or headers needed?",
+        404 => ": check tokenUrl, and that the connection exists in this Meld environment",
+        429 => ": rate limited; try again later",
+        500..=599 => ": the backend or Meld failed; try again later",
+        _ => ": the backend rejected the request",
+    }
+}
+
+fn timed_out(timeout_ms: u32) -> Error {
+    Error::new(
+        ErrorCode::TokenEndpointTimeout,
+        &join(&["the token endpoint did not answer within ", &decimal(timeout_ms), " ms; try again, or raise timeoutMs"]),
+    )
+}
+
+fn bad_url(url: &str) -> Error {
+    Error::with_value(ErrorCode::InvalidOptions, "tokenUrl is not a URL fetch accepts:", url)
+}
+
+async fn sleep(milliseconds: u32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, milliseconds);
+    });
+    let _ = JsFuture::from(promise).await;
+}

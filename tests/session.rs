@@ -1,0 +1,121 @@
+//! The session machine: the named paths of issue #3, then every sequence of inputs up to a
+//! length, checking that a session reports exactly one outcome and always cleans up.
+
+use meld_repair::flow::session::{step, Effect, Input, State};
+
+fn run(inputs: &[Input]) -> (State, Vec<Effect>) {
+    let mut state = State::Idle;
+    let mut effects = Vec::new();
+    for &input in inputs {
+        if let Some((next, done)) = step(state, input) {
+            state = next;
+            effects.extend_from_slice(done);
+        }
+    }
+    (state, effects)
+}
+
+#[test]
+fn full_repair() {
+    let (state, effects) = run(&[Input::Start, Input::TokenReady, Input::WidgetCompleted]);
+    assert_eq!(state, State::Completed);
+    assert_eq!(effects, [Effect::FetchToken, Effect::OpenWidget, Effect::CloseWidget, Effect::Finish]);
+}
+
+#[test]
+fn second_start_joins_the_running_session() {
+    let (state, effects) = run(&[Input::Start, Input::Start, Input::TokenReady, Input::Start]);
+    assert_eq!(state, State::Open);
+    assert_eq!(effects, [Effect::FetchToken, Effect::OpenWidget], "one fetch, one widget");
+}
+
+#[test]
+fn close_mid_fetch_and_mid_widget_cancel_once() {
+    let (state, effects) = run(&[Input::Start, Input::AppClosed, Input::TokenReady, Input::AppClosed]);
+    assert_eq!(state, State::Cancelled);
+    assert_eq!(effects, [Effect::FetchToken, Effect::Finish], "a late token opens nothing");
+    let (state, effects) = run(&[Input::Start, Input::TokenReady, Input::AppClosed, Input::WidgetCompleted, Input::CustomerClosed]);
+    assert_eq!(state, State::Cancelled);
+    assert_eq!(effects.iter().filter(|e| **e == Effect::Finish).count(), 1);
+}
+
+#[test]
+fn a_finished_session_can_start_again() {
+    let (state, effects) = run(&[Input::Start, Input::TokenFailed, Input::Start, Input::TokenReady]);
+    assert_eq!(state, State::Open);
+    assert_eq!(effects, [Effect::FetchToken, Effect::Finish, Effect::FetchToken, Effect::OpenWidget]);
+}
+
+/// Every sequence of up to 7 inputs (8^7 ≈ 2.1 million): per session (the stretch between two
+/// `FetchToken`s) exactly one `Finish` once it has ended, never two; `OpenWidget` at most once
+/// and always followed by `CloseWidget` before the outcome; no effect after the outcome.
+#[test]
+fn every_interleaving_reports_exactly_one_outcome_per_session() {
+    let mut sequence = Vec::new();
+    check_all(&mut sequence, 7);
+}
+
+fn check_all(sequence: &mut Vec<Input>, depth: usize) {
+    check(sequence);
+    if depth == 0 {
+        return;
+    }
+    for &input in Input::ALL {
+        sequence.push(input);
+        check_all(sequence, depth - 1);
+        sequence.pop();
+    }
+}
+
+fn check(sequence: &[Input]) {
+    let mut state = State::Idle;
+    let (mut finishes, mut opened, mut closed) = (0, false, false);
+    for &input in sequence {
+        let Some((next, effects)) = step(state, input) else {
+            continue;
+        };
+        for &effect in effects {
+            match effect {
+                Effect::FetchToken => {
+                    assert!(!state.running(), "{sequence:?}: a second fetch while running");
+                    (finishes, opened, closed) = (0, false, false);
+                }
+                Effect::OpenWidget => {
+                    assert!(!opened, "{sequence:?}: two widgets");
+                    opened = true;
+                }
+                Effect::CloseWidget => closed = true,
+                Effect::Finish => {
+                    finishes += 1;
+                    assert_eq!(finishes, 1, "{sequence:?}: two outcomes");
+                    assert_eq!(opened, closed, "{sequence:?}: outcome with the widget still open");
+                }
+            }
+        }
+        state = next;
+        assert_eq!(state.running(), finishes == 0, "{sequence:?}: running exactly until the outcome");
+    }
+}
+
+mod retry {
+    use meld_repair::flow::retry::{backoff_ms, retryable_status};
+
+    #[test]
+    fn only_server_errors_and_rate_limits_are_retried() {
+        for status in [500, 502, 503, 504, 429] {
+            assert!(retryable_status(status), "{status}");
+        }
+        for status in [400, 401, 403, 404, 409, 422] {
+            assert!(!retryable_status(status), "{status}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        assert_eq!((backoff_ms(0, 0.0), backoff_ms(0, 1.0)), (125, 250));
+        assert_eq!((backoff_ms(1, 0.0), backoff_ms(1, 1.0)), (250, 500));
+        assert_eq!(backoff_ms(30, 1.0), 4_000);
+        assert!(backoff_ms(2, 0.5) > backoff_ms(1, 0.5));
+        assert_eq!(backoff_ms(0, f64::NAN), backoff_ms(0, 0.0), "a broken random source still waits");
+    }
+}
