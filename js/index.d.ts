@@ -249,3 +249,83 @@ export class MeldRepairError extends Error {
   /** Whether trying again can help. */
   readonly retryable: boolean;
 }
+
+/** A widget event, typed by `name`; unknown names pass through with only `name`. */
+export type WidgetEvent =
+  | { name: "init" }
+  | { name: "debug"; details: string | null }
+  | { name: "error"; details: string | null; reason: string | null }
+  | ({ name: "connect_complete" } & CompletedMetadata)
+  | { name: string & {} };
+
+export interface WidgetAccount {
+  name: string | null;
+  type: string | null;
+  mask: string | null;
+}
+
+/** What the widget reported on `connect_complete`. */
+export interface CompletedMetadata {
+  institutionId: string | null;
+  institutionName: string | null;
+  accountCount: number | null;
+  /** Null when the widget sent none (e.g. query-string metadata). */
+  accounts: WidgetAccount[] | null;
+}
+
+/** Meld's repair response, relayed unchanged by the app's backend. */
+export interface RepairTokenResponse {
+  connectToken: string;
+  widgetUrl: string;
+  id: string;
+  institutionId?: string | null;
+}
+
+export type FlowState = "idle" | "fetching_token" | "open" | "completed" | "cancelled" | "failed";
+
+export interface RepairFlowOptions {
+  /** The app's backend route that calls Meld's POST /bank-linking/connect/repair. */
+  tokenUrl?: string;
+  /** Instead of tokenUrl: get Meld's repair response yourself. */
+  fetchToken?: (connection: Connection, init: { signal: AbortSignal }) => Promise<RepairTokenResponse>;
+  /** Extra headers for the POST to tokenUrl (e.g. a CSRF token). */
+  headers?: Record<string, string>;
+  /** Default "iframe": in `container`, or a built-in accessible modal without one. */
+  mode?: "iframe" | "popup" | "tab";
+  container?: Element | null;
+  /** Default: Meld's production and sandbox widget origins. */
+  allowedWidgetOrigins?: string[];
+  /** Allows http:// widget URLs on localhost / 127.0.0.1 / [::1] (local simulators only). */
+  allowInsecureLoopback?: boolean;
+  /** Per request to tokenUrl; default 10 000. */
+  timeoutMs?: number;
+  /** Retries of network errors, 5xx and 429; default 2. */
+  retries?: number;
+  /** Widget size; default 360 × 630. */
+  width?: number;
+  height?: number;
+  /** Language of the modal's title and close button ("en", "es"). */
+  locale?: string;
+  onEvent?: (event: WidgetEvent) => void;
+  onStateChange?: (state: FlowState) => void;
+}
+
+export type RepairOutcome =
+  | { status: "completed"; connectionId: string; decision: Decision; metadata: CompletedMetadata; reason: null; error: null; dataArrivesByWebhook: true; note: string }
+  | { status: "cancelled"; connectionId: string; decision: Decision; metadata: null; reason: "customer_closed" | "app_closed" | "page_hidden"; error: null; dataArrivesByWebhook: false; note: null }
+  | { status: "failed"; connectionId: string; decision: Decision; metadata: null; reason: null; error: MeldRepairError; dataArrivesByWebhook: false; note: null }
+  | { status: "not_needed"; connectionId: string | null; decision: Decision };
+
+/** The repair of a broken connection: token from the app's backend, Meld's widget, one outcome. */
+export class RepairFlow {
+  constructor(options: RepairFlowOptions);
+  readonly state: FlowState;
+  /** Gets and caches the token ahead of the click; resolves true when one is ready, never rejects. */
+  prefetch(connection: Connection): Promise<boolean>;
+  /** Decides, fetches the token, shows the widget; resolves exactly once. */
+  start(connection: Connection): Promise<RepairOutcome>;
+  /** Force-closes the running session; it resolves `cancelled` with reason `app_closed`. */
+  close(): void;
+  /** Closes and forgets every cached token (on logout). Later `start()` calls reject `SESSION_CLOSED`. */
+  destroy(): void;
+}

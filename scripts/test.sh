@@ -11,6 +11,9 @@ cargo test --all-targets
 step "build the package"
 node scripts/build.mjs
 
+step "the published types, strict TypeScript"
+node_modules/.bin/tsc -p tests/types
+
 step "wasm boundary in Node"
 cargo test --target wasm32-unknown-unknown --test boundary
 
@@ -19,4 +22,4 @@ CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
   cargo test --target wasm32-unknown-unknown --test boundary
 
 step "the built package from JS (Node), the simulator, and Chromium end to end"
-node --test --test-concurrency=2 tests/js/ tests/sim/
+node --test --test-concurrency=2 tests/js/ tests/sim/ tests/e2e/

@@ -1,0 +1,50 @@
+// Compiled by `tsc -p tests/types` (strict) against the published types: what an app writes
+// must type-check, and what it must not write must not (the @ts-expect-error lines).
+import {
+  advise,
+  decide,
+  defineCopy,
+  explain,
+  knownSituations,
+  MeldRepairError,
+  RepairFlow,
+  type Action,
+  type Connection,
+  type Decision,
+  type RepairOutcome,
+} from "meld-repair";
+
+const connection: Connection = { id: "c1", status: "RECONNECT_REQUIRED", statusReason: "LOGIN_REQUIRED", institutionName: "Acme" };
+const decision: Decision = decide(connection, { refreshAttempts: 1 });
+const action: Action = decision.action;
+const opens: boolean = decision.openWidget;
+const wait: number | null = decision.retryAfterSeconds;
+const text = explain({ status: "SOMETHING_NEW" }, { locale: "es-MX" });
+const label: string | null = text.actionLabel;
+const advice = advise(connection, "add_products", { products: ["TRANSACTIONS"] });
+const endpoint: string | null = advice.endpoint;
+defineCopy("fr", { login_required: { title: "Reconnectez {institution}", actionLabel: null } }, { fallback: "en" });
+for (const { status, statusReason } of knownSituations()) decide({ status, statusReason });
+
+// @ts-expect-error an intent that does not exist
+advise(connection, "refresh_now");
+// @ts-expect-error a verdict code that does not exist
+defineCopy("fr", { login_requird: { title: "x" } });
+// @ts-expect-error status is required
+decide({ statusReason: "LOGIN_REQUIRED" });
+
+const flow = new RepairFlow({ tokenUrl: "/api/meld/repair", mode: "popup", onEvent: (event) => event.name });
+async function repair(): Promise<string> {
+  const outcome: RepairOutcome = await flow.start(connection);
+  if (outcome.status === "completed") return outcome.metadata.institutionName ?? "";
+  if (outcome.status === "failed") return outcome.error.code;
+  if (outcome.status === "cancelled") return outcome.reason;
+  return outcome.decision.code;
+}
+
+try {
+  decide(connection);
+} catch (error) {
+  if (error instanceof MeldRepairError && error.code === "INVALID_CONNECTION" && !error.retryable) throw error;
+}
+export { action, opens, wait, label, endpoint, repair };
