@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { payloadSizes } from "./sizes.mjs";
+import { payloadSizes, snippetFiles } from "./sizes.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const pkg = join(root, "pkg");
@@ -31,7 +31,8 @@ run(join(root, "node_modules/.bin/wasm-opt"), [
 ]);
 
 // 4. The entries: browser (self-initialising), Node (synchronous), the shared API, types.
-for (const file of ["index.js", "node.js", "api.js", "repair-flow.js", "widget.js", "index.d.ts"]) {
+const entries = ["index.js", "node.js", "api.js", "repair-flow.js", "widget.js", "webhook-signature.js", "index.d.ts"];
+for (const file of entries) {
   copyFileSync(join(root, "js", file), join(pkg, file));
 }
 // wasm-bindgen copies js/errors.js into a hashed snippets folder and the wasm creates its
@@ -40,7 +41,16 @@ const snippets = join(pkg, "wasm/snippets");
 const errorsModule = readdirSync(snippets).map((dir) => join(snippets, dir, "js/errors.js"))[0];
 writeFileSync(join(pkg, "errors.js"), `export * from "./${relative(pkg, errorsModule)}";\n`);
 
-// 5. What a page downloads.
+// 5. Minify every shipped JS file in place (ESM kept, no bundling, names kept for stack
+//    traces and `constructor.name`), with a source map carrying the readable source.
+const shipped = [...entries.filter((file) => file.endsWith(".js")), "errors.js", "wasm/meld_repair.js"].map((file) => join(pkg, file));
+run(join(root, "node_modules/.bin/esbuild"), [
+  ...shipped, ...snippetFiles(snippets),
+  "--minify", "--keep-names", "--format=esm", "--sourcemap", "--sources-content=true",
+  "--allow-overwrite", `--outdir=${pkg}`, `--outbase=${pkg}`, "--log-level=warning",
+]);
+
+// 6. What a page downloads.
 for (const entry of payloadSizes(pkg)) {
   console.log(`${entry.name.padEnd(12)} ${String(entry.raw).padStart(7)} B raw  ${String(entry.gzip).padStart(6)} B gzip  ${String(entry.brotli).padStart(6)} B brotli`);
 }

@@ -9,14 +9,15 @@ import { brotliCompressSync, constants, gzipSync } from "node:zlib";
  */
 export const BUDGET_GZIP_BYTES = 64 * 1024;
 
-/** Every file under pkg/ that the browser entry loads (no types, no Node entry). */
+/** Every file under pkg/ that the browser entry loads (no types, maps or Node entry). */
 export function browserFiles(pkg) {
-  const files = ["index.js", "api.js", "errors.js", "repair-flow.js", "widget.js", "wasm/meld_repair.js", "wasm/meld_repair_bg.wasm"];
-  const snippets = join(pkg, "wasm/snippets");
-  for (const dir of readdirSync(snippets)) {
-    for (const file of walk(join(snippets, dir))) files.push(file.slice(pkg.length + 1));
-  }
-  return files;
+  const files = ["index.js", "api.js", "errors.js", "repair-flow.js", "widget.js", "webhook-signature.js", "wasm/meld_repair.js", "wasm/meld_repair_bg.wasm"];
+  return [...files, ...snippetFiles(join(pkg, "wasm/snippets")).map((file) => file.slice(pkg.length + 1))];
+}
+
+/** The JS files wasm-bindgen copied from js/ for the wasm to import (errors, object shapes). */
+export function snippetFiles(snippets) {
+  return readdirSync(snippets).flatMap((dir) => [...walk(join(snippets, dir))]).filter((file) => file.endsWith(".js"));
 }
 
 function* walk(dir) {

@@ -13,6 +13,7 @@ pub mod error;
 pub mod explain;
 pub mod flow;
 pub mod rules;
+pub mod webhooks;
 mod template;
 
 #[cfg(target_arch = "wasm32")]

@@ -1,8 +1,19 @@
 //! Reading JS values into core types and writing core results back as plain JS objects.
 //! Every read checks its type and reports a coded error naming the field.
 
+use std::cell::Cell;
+
 use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Reflect.set` without js-sys's exception wrapper: a data property on a fresh plain
+    /// object cannot throw, and the wrapper costs more than the assignment.
+    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
+    fn assign(target: &Object, key: &JsValue, value: &JsValue) -> bool;
+}
 
 use crate::error::{Error, ErrorCode, Result};
 
@@ -32,19 +43,27 @@ impl<'a> Reader<'a> {
     }
 
     /// The raw property; a throwing getter or proxy trap becomes a coded error.
-    pub fn get(&self, key: &str) -> Result<JsValue> {
-        let Some(object) = self.object else { return Ok(JsValue::UNDEFINED) };
-        Reflect::get(object, &JsValue::from_str(key))
-            .map_err(|_| Error::new(self.code, &join(&["reading ", self.what, ".", key, " threw"])))
+    pub fn get(&self, key: &'static str) -> Result<JsValue> {
+        self.read(key, &static_string(key))
     }
 
-    pub fn string(&self, key: &str) -> Result<String> {
+    /// Like [`get`](Self::get) for a key only known at run time (a verdict code, a header name).
+    pub fn get_dynamic(&self, key: &str) -> Result<JsValue> {
+        self.read(key, &JsValue::from_str(key))
+    }
+
+    fn read(&self, key: &str, js_key: &JsValue) -> Result<JsValue> {
+        let Some(object) = self.object else { return Ok(JsValue::UNDEFINED) };
+        Reflect::get(object, js_key).map_err(|_| Error::new(self.code, &join(&["reading ", self.what, ".", key, " threw"])))
+    }
+
+    pub fn string(&self, key: &'static str) -> Result<String> {
         let value = self.get(key)?;
         value.as_string().ok_or_else(|| self.wrong_type(key, "a string", &value))
     }
 
     /// `undefined` and `null` are `None`.
-    pub fn optional_string(&self, key: &str) -> Result<Option<String>> {
+    pub fn optional_string(&self, key: &'static str) -> Result<Option<String>> {
         let value = self.get(key)?;
         if value.is_undefined() || value.is_null() {
             return Ok(None);
@@ -53,7 +72,7 @@ impl<'a> Reader<'a> {
     }
 
     /// `undefined` and `null` are empty.
-    pub fn strings(&self, key: &str) -> Result<Vec<String>> {
+    pub fn strings(&self, key: &'static str) -> Result<Vec<String>> {
         let value = self.get(key)?;
         if value.is_undefined() || value.is_null() {
             return Ok(Vec::new());
@@ -64,7 +83,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A whole number ≥ 0; `undefined`/`null` are 0. Huge values saturate.
-    pub fn count(&self, key: &str) -> Result<u32> {
+    pub fn count(&self, key: &'static str) -> Result<u32> {
         let value = self.get(key)?;
         if value.is_undefined() || value.is_null() {
             return Ok(0);
@@ -76,7 +95,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A nested object, or `None` for `undefined`/`null`.
-    pub fn object(&self, key: &str) -> Result<Option<Object>> {
+    pub fn object(&self, key: &'static str) -> Result<Option<Object>> {
         let value = self.get(key)?;
         if value.is_undefined() || value.is_null() {
             return Ok(None);
@@ -138,6 +157,31 @@ pub fn join(parts: &[&str]) -> String {
     parts.concat()
 }
 
+thread_local! {
+    /// JS strings for the `&'static str`s the boundary writes (keys, codes, actions …), made
+    /// once: decoding a string from wasm memory costs far more than the rest of a decision.
+    static STATIC_STRINGS: Cell<Vec<(usize, JsValue)>> = const { Cell::new(Vec::new()) };
+}
+
+/// The JS string for a static Rust string, created on first use. The set is small and fixed
+/// (every literal the boundary writes), so a pointer scan beats hashing.
+pub fn static_string(text: &'static str) -> JsValue {
+    let address = text.as_ptr() as usize;
+    STATIC_STRINGS.with(|cell| {
+        let mut strings = cell.take();
+        let value = match strings.iter().find(|(at, _)| *at == address) {
+            Some((_, value)) => value.clone(),
+            None => {
+                let value = JsValue::from_str(text);
+                strings.push((address, value.clone()));
+                value
+            }
+        };
+        cell.set(strings);
+        value
+    })
+}
+
 /// Writes a plain JS object field by field.
 pub struct Writer(Object);
 
@@ -146,18 +190,26 @@ impl Writer {
         Writer(Object::new())
     }
 
-    pub fn set(self, key: &str, value: impl Into<JsValue>) -> Self {
-        // Setting a data property on a fresh plain object cannot throw.
-        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
+    pub fn set(self, key: &'static str, value: impl Into<JsValue>) -> Self {
+        assign(&self.0, &static_string(key), &value.into());
         self
     }
 
+    /// A field whose value is one of the package's own strings (an action, a code …).
+    pub fn set_static(self, key: &'static str, value: &'static str) -> Self {
+        self.set(key, static_string(value))
+    }
+
     /// `None` is written as `null`, so every documented field is always present.
-    pub fn set_optional(self, key: &str, value: Option<impl Into<JsValue>>) -> Self {
+    pub fn set_optional(self, key: &'static str, value: Option<impl Into<JsValue>>) -> Self {
         match value {
             Some(value) => self.set(key, value),
             None => self.set(key, JsValue::NULL),
         }
+    }
+
+    pub fn set_optional_static(self, key: &'static str, value: Option<&'static str>) -> Self {
+        self.set_optional(key, value.map(static_string))
     }
 
     pub fn build(self) -> JsValue {

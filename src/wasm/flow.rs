@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, RequestCredentials};
 
-use super::convert::{decimal, join, Reader, Writer};
+use super::convert::{decimal, join, static_string, Reader, Writer};
 use crate::error::{Error, ErrorCode, Result};
 use crate::flow::message::{self, MessageFields, WidgetEvent};
 use crate::flow::retry::{backoff_ms, retryable_status};
@@ -29,8 +29,8 @@ pub fn session_step(state: &str, input: &str) -> JsValue {
     };
     match session::step(state, input) {
         Some((next, effects)) => Writer::new()
-            .set("state", next.as_str())
-            .set("effects", effects.iter().map(|effect| JsValue::from_str(effect.as_str())).collect::<Array>())
+            .set_static("state", next.as_str())
+            .set("effects", effects.iter().map(|effect| static_string(effect.as_str())).collect::<Array>())
             .build(),
         None => JsValue::NULL,
     }
@@ -176,7 +176,11 @@ fn read_headers(headers: &JsValue) -> Result<Vec<(String, String)>> {
     js_sys::Object::keys(object)
         .iter()
         .filter_map(|key| key.as_string())
-        .map(|key| Ok((key.clone(), reader.string(&key)?)))
+        .map(|name| {
+            let value = reader.get_dynamic(&name)?.as_string();
+            let value = value.ok_or_else(|| Error::with_value(ErrorCode::InvalidOptions, "options.headers values must be strings; not so for", &name))?;
+            Ok((name, value))
+        })
         .collect()
 }
 

@@ -5,6 +5,7 @@
 mod convert;
 mod error;
 mod flow;
+mod webhooks;
 
 use std::cell::Cell;
 
@@ -15,7 +16,21 @@ use crate::error::{ErrorCode, Result};
 use crate::explain::{Catalog, CustomLocale, CustomText, DEFAULT_LOCALE};
 use crate::rules::table::Reason;
 use crate::rules::{self, AdviseOptions, Connection, DecideOptions, Decision, Intent, Situation, RULES};
-use convert::{Reader, Writer};
+use convert::{static_string, Reader, Writer};
+
+#[wasm_bindgen(module = "/js/shapes.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = decision)]
+    #[allow(clippy::too_many_arguments)]
+    fn decision_shape(
+        connection_id: JsValue, status: JsValue, status_reason: JsValue, legacy_status: JsValue,
+        raw_status: &str, raw_status_reason: JsValue, recognized: bool, reason_recognized: bool,
+        action: JsValue, open_widget: bool, customer_involved: bool, urgency: JsValue, code: JsValue,
+        retry_after_seconds: JsValue,
+    ) -> JsValue;
+    #[wasm_bindgen(js_name = explanation)]
+    fn explanation_shape(title: &str, message: &str, action_label: JsValue, severity: JsValue, locale: &str, code: JsValue) -> JsValue;
+}
 
 thread_local! {
     /// The app's own wording, added with `defineCopy`. A `Cell` taken and put back rather than
@@ -34,7 +49,7 @@ fn with_catalog<T>(f: impl FnOnce(&mut Catalog) -> T) -> T {
 
 #[wasm_bindgen]
 pub fn decide(connection: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
-    let connection = read_connection(&connection, true)?;
+    let connection = read_status_fields(&connection)?;
     let options = read_decide_options(&Reader::optional(&options, "options", ErrorCode::InvalidOptions)?)?;
     let decision = rules::decide(Situation::of(&connection), options);
     Ok(decision_object(&decision, &connection))
@@ -42,21 +57,21 @@ pub fn decide(connection: JsValue, options: JsValue) -> std::result::Result<JsVa
 
 #[wasm_bindgen]
 pub fn explain(connection: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
-    let connection = read_connection(&connection, true)?;
+    let connection = read_status_fields(&connection)?;
     let options = Reader::optional(&options, "options", ErrorCode::InvalidOptions)?;
     let decision = rules::decide(Situation::of(&connection), read_decide_options(&options)?);
     let locale = options.optional_string("locale")?;
     let explanation = with_catalog(|catalog| {
         catalog.explain(&decision, connection.institution_name.as_deref(), locale.as_deref().unwrap_or(DEFAULT_LOCALE))
     });
-    Ok(Writer::new()
-        .set("title", explanation.title)
-        .set("message", explanation.message)
-        .set_optional("actionLabel", explanation.action_label)
-        .set("severity", explanation.severity.as_str())
-        .set("locale", explanation.locale)
-        .set("code", explanation.code)
-        .build())
+    Ok(explanation_shape(
+        &explanation.title,
+        &explanation.message,
+        explanation.action_label.as_deref().map_or(JsValue::NULL, JsValue::from_str),
+        static_string(explanation.severity.as_str()),
+        &explanation.locale,
+        static_string(explanation.code),
+    ))
 }
 
 #[wasm_bindgen]
@@ -78,12 +93,12 @@ pub fn advise(connection: JsValue, intent: JsValue, options: JsValue) -> std::re
     let advice = rules::advise(&connection, intent, &options)?;
     let id = connection.id.as_deref();
     let mut object = Writer::new()
-        .set("intent", Intent::ALL.iter().find(|(_, i)| *i == intent).map_or("", |(name, _)| *name))
-        .set("operation", advice.operation.as_str())
+        .set_static("intent", Intent::ALL.iter().find(|(_, i)| *i == intent).map_or("", |(name, _)| *name))
+        .set_static("operation", advice.operation.as_str())
         .set("customerInvolved", advice.operation.involves_customer())
-        .set_optional("endpoint", advice.operation.endpoint())
+        .set_optional_static("endpoint", advice.operation.endpoint())
         .set_optional("path", advice.path(id))
-        .set("note", advice.note);
+        .set_static("note", advice.note);
     if let Some(decision) = &advice.decision {
         object = object.set("decision", decision_object(decision, &connection));
     }
@@ -128,29 +143,43 @@ pub fn known_situations() -> Array {
                 Reason::Is(reason) => Some(reason),
                 Reason::Other => None,
             };
-            Writer::new().set("status", rule.status).set_optional("statusReason", reason).build()
+            Writer::new().set_static("status", rule.status).set_optional_static("statusReason", reason).build()
         })
         .collect()
 }
 
-fn read_connection(value: &JsValue, status_required: bool) -> Result<Connection> {
+/// What decide and explain read: the rest of the connection is none of their business.
+fn read_status_fields(value: &JsValue) -> Result<Connection> {
     let reader = Reader::required(value, "connection", ErrorCode::InvalidConnection)?;
-    let status = if status_required { reader.string("status")? } else { reader.optional_string("status")?.unwrap_or_default() };
-    if status_required && status.trim().is_empty() {
+    let status = reader.string("status")?;
+    if status.trim().is_empty() {
         return Err(crate::error::Error::new(ErrorCode::InvalidConnection, "connection.status must not be empty"));
     }
-    let details: JsValue = reader.object("serviceProviderDetails")?.map_or(JsValue::UNDEFINED, Object::into);
-    let details = Reader::optional(&details, "connection.serviceProviderDetails", ErrorCode::InvalidConnection)?;
     Ok(Connection {
         id: reader.optional_string("id")?,
         status,
         status_reason: reader.optional_string("statusReason")?,
         institution_name: reader.optional_string("institutionName")?,
-        service_provider: details.optional_string("serviceProvider")?,
-        products: reader.strings("products")?,
-        optional_products: reader.strings("optionalProducts")?,
-        duplicate_connection_ids: reader.strings("duplicateConnectionIds")?,
+        ..Connection::default()
     })
+}
+
+/// Everything advise reads; `status` may be absent only to migrate (the connection is not in
+/// Meld yet).
+fn read_connection(value: &JsValue, status_required: bool) -> Result<Connection> {
+    let reader = Reader::required(value, "connection", ErrorCode::InvalidConnection)?;
+    let mut connection = if status_required || !reader.get("status")?.is_undefined() {
+        read_status_fields(value)?
+    } else {
+        Connection { id: reader.optional_string("id")?, ..Connection::default() }
+    };
+    let details: JsValue = reader.object("serviceProviderDetails")?.map_or(JsValue::UNDEFINED, Object::into);
+    let details = Reader::optional(&details, "connection.serviceProviderDetails", ErrorCode::InvalidConnection)?;
+    connection.service_provider = details.optional_string("serviceProvider")?;
+    connection.products = reader.strings("products")?;
+    connection.optional_products = reader.strings("optionalProducts")?;
+    connection.duplicate_connection_ids = reader.strings("duplicateConnectionIds")?;
+    Ok(connection)
 }
 
 fn read_decide_options(options: &Reader) -> Result<DecideOptions> {
@@ -162,7 +191,7 @@ fn read_texts(value: &JsValue) -> Result<Vec<(String, CustomText)>> {
     let object: &Object = value.unchecked_ref();
     let mut out = Vec::new();
     for code in Object::keys(object).iter().filter_map(|key| key.as_string()) {
-        let entry = texts.get(&code)?;
+        let entry = texts.get_dynamic(&code)?;
         let entry = Reader::required(&entry, "texts entry", ErrorCode::InvalidCopy)?;
         let label = entry.get("actionLabel")?;
         let action_label = if label.is_undefined() { None } else { Some(entry.optional_string("actionLabel")?) };
@@ -176,20 +205,31 @@ fn read_texts(value: &JsValue) -> Result<Vec<(String, CustomText)>> {
 
 fn decision_object(decision: &Decision, connection: &Connection) -> JsValue {
     let verdict = decision.verdict;
-    Writer::new()
-        .set_optional("connectionId", connection.id.as_deref())
-        .set("status", decision.situation.status.as_str())
-        .set_optional("statusReason", decision.situation.reason.as_deref())
-        .set_optional("legacyStatus", decision.situation.legacy_status)
-        .set("rawStatus", connection.status.as_str())
-        .set_optional("rawStatusReason", connection.status_reason.as_deref())
-        .set("recognized", decision.recognized)
-        .set("reasonRecognized", decision.reason_recognized)
-        .set("action", verdict.action.as_str())
-        .set("openWidget", decision.open_widget())
-        .set("customerInvolved", decision.customer_involved())
-        .set("urgency", verdict.urgency.as_str())
-        .set("code", verdict.code)
-        .set_optional("retryAfterSeconds", decision.retry_after_seconds)
-        .build()
+    let optional = |value: Option<JsValue>| value.unwrap_or(JsValue::NULL);
+    decision_shape(
+        optional(connection.id.as_deref().map(JsValue::from_str)),
+        known_string(&decision.situation.status),
+        optional(decision.situation.reason.as_deref().map(known_string)),
+        optional(decision.situation.legacy_status.map(static_string)),
+        &connection.status,
+        optional(connection.status_reason.as_deref().map(JsValue::from_str)),
+        decision.recognized,
+        decision.reason_recognized,
+        static_string(verdict.action.as_str()),
+        decision.open_widget(),
+        decision.customer_involved(),
+        static_string(verdict.urgency.as_str()),
+        static_string(verdict.code),
+        optional(decision.retry_after_seconds.map(JsValue::from)),
+    )
+}
+
+/// A status or reason as a JS string, from the cache when the table names it.
+fn known_string(value: &str) -> JsValue {
+    let named = RULES.iter().find_map(|rule| match rule.reason {
+        _ if rule.status == value => Some(rule.status),
+        Reason::Is(reason) if reason == value => Some(reason),
+        _ => None,
+    });
+    named.map_or_else(|| JsValue::from_str(value), static_string)
 }

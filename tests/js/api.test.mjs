@@ -132,10 +132,6 @@ const BAD_CONNECTIONS = [
   [{ status: "  " }, "connection.status must not be empty"],
   [{ status: "ACTIVE", statusReason: 7 }, "connection.statusReason must be a string or null"],
   [{ status: "ACTIVE", institutionName: {} }, "connection.institutionName must be a string or null"],
-  [{ status: "ACTIVE", products: "TRANSACTIONS" }, "connection.products must be an array of strings"],
-  [{ status: "ACTIVE", products: [1] }, "connection.products must be an array of strings"],
-  [{ status: "ACTIVE", serviceProviderDetails: "PLAID" }, "connection.serviceProviderDetails must be an object"],
-  [{ status: "ACTIVE", serviceProviderDetails: { serviceProvider: 1 } }, "connection.serviceProviderDetails.serviceProvider"],
   [{ get status() { throw new Error("boom"); } }, "reading connection.status threw"],
 ];
 
@@ -333,6 +329,21 @@ test("advise remove, fix and migrate", () => {
   assert.equal(migrate("akoya"), "import");
   assert.equal(migrate("MX"), "new_connection");
   assert.equal(advise({ serviceProviderDetails: { serviceProvider: "PLAID" } }, "migrate").endpoint, "POST /bank-linking/connections/import");
+});
+
+test("advise reads the rest of the connection and rejects wrong types", () => {
+  const bad = [
+    [{ status: "ACTIVE", products: "TRANSACTIONS" }, "connection.products must be an array of strings"],
+    [{ status: "ACTIVE", products: [1] }, "connection.products must be an array of strings"],
+    [{ status: "ACTIVE", optionalProducts: {} }, "connection.optionalProducts must be an array of strings"],
+    [{ status: "ACTIVE", duplicateConnectionIds: "c2" }, "connection.duplicateConnectionIds must be an array of strings"],
+    [{ status: "ACTIVE", serviceProviderDetails: "PLAID" }, "connection.serviceProviderDetails must be an object"],
+    [{ status: "ACTIVE", serviceProviderDetails: { serviceProvider: 1 } }, "connection.serviceProviderDetails.serviceProvider"],
+  ];
+  for (const [connection, fragment] of bad) {
+    assert.throws(() => advise(connection, "remove"), (error) => error.code === "INVALID_CONNECTION" && error.message.includes(fragment), fragment);
+  }
+  assert.equal(decide({ status: "ACTIVE", products: "junk" }).action, "none", "decide ignores what it does not read");
 });
 
 test("advise rejects unknown intents with INVALID_INTENT", () => {

@@ -1,0 +1,82 @@
+//! `interpretWebhook`'s boundary. The core reads the body key by key through [`JsonObject`],
+//! so only the fields it uses are copied out of JS.
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::convert::{join, type_name, Reader, Writer};
+use super::{decision_object, with_catalog};
+use crate::error::{Error, ErrorCode, Result};
+use crate::explain::{Explanation, DEFAULT_LOCALE};
+use crate::webhooks::{self, JsonObject, Value, Webhook};
+
+/// What a Meld webhook body (parsed JSON) means for the app: `{ kind, eventType, eventId,
+/// connectionId, …, promptCustomer, stopPrompts, dataChanged, refetch, decision, explanation,
+/// note }`. Unknown events come back as `kind: "unknown"`; a body that is not a webhook throws
+/// `INVALID_WEBHOOK`. `options.locale` picks the explanation's language.
+#[wasm_bindgen(js_name = interpretWebhook)]
+pub fn interpret_webhook(event: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let webhook = Webhook::read(value(event))?;
+    let locale = Reader::optional(&options, "options", ErrorCode::InvalidOptions)?.optional_string("locale")?;
+    // Everything is read before the catalog is taken out, so no JS getter runs without it.
+    let meaning =
+        with_catalog(|catalog| webhooks::interpret(&webhook, catalog, locale.as_deref().unwrap_or(DEFAULT_LOCALE)));
+    let event = meaning.event;
+    let decision = meaning.decision.as_ref().map(|decision| decision_object(decision, &meaning.connection));
+    Ok(Writer::new()
+        .set("kind", event.kind)
+        .set("eventType", meaning.event_type)
+        .set_optional("eventId", webhook.event_id)
+        .set_optional("timestamp", webhook.timestamp)
+        .set_optional("connectionId", webhook.connection_id)
+        .set_optional("customerId", webhook.customer_id)
+        .set_optional("externalCustomerId", webhook.external_customer_id)
+        .set_optional("institutionId", webhook.institution_id)
+        .set_optional("institutionName", webhook.institution_name)
+        .set_optional("requestId", webhook.request_id)
+        .set("legacy", event.legacy)
+        .set("promptCustomer", meaning.prompt_customer)
+        .set("stopPrompts", meaning.stop_prompts)
+        .set("dataChanged", event.refetch.is_some())
+        .set_optional("refetch", event.refetch)
+        .set_optional("previousStatus", meaning.previous_status)
+        .set_optional("decision", decision)
+        .set_optional("explanation", meaning.explanation.map(explanation_object))
+        .set("note", event.note)
+        .build())
+}
+
+/// A JS object of the body.
+struct JsObject(JsValue);
+
+impl JsonObject for JsObject {
+    fn get(&self, key: &str) -> Result<Value<JsObject>> {
+        Reflect::get(&self.0, &JsValue::from_str(key))
+            .map(value)
+            .map_err(|_| Error::new(ErrorCode::InvalidWebhook, &join(&["reading the webhook's ", key, " threw"])))
+    }
+}
+
+fn value(value: JsValue) -> Value<JsObject> {
+    if value.is_undefined() || value.is_null() {
+        Value::Missing
+    } else if let Some(text) = value.as_string() {
+        Value::Text(text)
+    } else if value.is_object() && !Array::is_array(&value) && !value.is_function() {
+        Value::Object(JsObject(value))
+    } else {
+        Value::Other(type_name(&value))
+    }
+}
+
+/// The same object `explain` returns.
+fn explanation_object(explanation: Explanation) -> JsValue {
+    Writer::new()
+        .set("title", explanation.title)
+        .set("message", explanation.message)
+        .set_optional("actionLabel", explanation.action_label)
+        .set("severity", explanation.severity.as_str())
+        .set("locale", explanation.locale)
+        .set("code", explanation.code)
+        .build()
+}

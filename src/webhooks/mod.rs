@@ -1,0 +1,188 @@
+//! `interpretWebhook`: what a Meld webhook (reference §14) means for the app. The event is
+//! looked up in [`EVENTS`]; a status change gets the same decision and wording as `decide` and
+//! `explain` give for the new status. Reading is forgiving: event types in any case, every
+//! spelling of the payload's status fields, unknown events kept as `unknown`. Only a body that
+//! is not a webhook at all is an error.
+
+pub mod events;
+
+pub use events::{Event, Health, EVENTS, UNKNOWN};
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::explain::{Catalog, Explanation};
+use crate::rules::connection::normalize;
+use crate::rules::{decide, Connection, DecideOptions, Decision, Situation};
+
+/// One value of the body as the core sees it: the boundary maps JS values to it, tests build it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value<O> {
+    /// `undefined` or `null`.
+    Missing,
+    Text(String),
+    Object(O),
+    /// Anything else, by its type name for messages ("a number", "an array").
+    Other(&'static str),
+}
+
+impl<O> Value<O> {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Value::Missing => "undefined or null",
+            Value::Text(_) => "a string",
+            Value::Object(_) => "an object",
+            Value::Other(name) => name,
+        }
+    }
+
+    /// Non-blank text; anything else reads as absent, so one odd field never loses the event.
+    fn text(self) -> Option<String> {
+        match self {
+            Value::Text(text) if !text.trim().is_empty() => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// An object of the body, read key by key: only the fields used leave JS (a payload may carry
+/// a provider's whole raw webhook).
+pub trait JsonObject: Sized {
+    /// The value at `key`; an error only when reading fails (a throwing getter).
+    fn get(&self, key: &str) -> Result<Value<Self>>;
+}
+
+/// The payload's names for each status field, the first non-blank string wins. Only
+/// `newStatus` is confirmed by Meld's pages (§14.4); the others are the spellings of older
+/// pages and of the connection object.
+const STATUS_KEYS: &[&str] = &["newStatus", "status"];
+const REASON_KEYS: &[&str] = &["newStatusReason", "statusReason", "reason"];
+const PREVIOUS_STATUS_KEYS: &[&str] = &["oldStatus", "previousStatus"];
+
+/// The fields of a webhook that its interpretation uses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Webhook {
+    /// As sent; looked up trimmed and upper-cased.
+    pub event_type: String,
+    pub event_id: Option<String>,
+    pub timestamp: Option<String>,
+    pub connection_id: Option<String>,
+    pub customer_id: Option<String>,
+    pub external_customer_id: Option<String>,
+    pub institution_id: Option<String>,
+    pub institution_name: Option<String>,
+    /// Sent with `WEBHOOK_TEST` and `BANK_LINKING_CONNECTION_COMPLETED`.
+    pub request_id: Option<String>,
+    pub status: Option<String>,
+    pub status_reason: Option<String>,
+    pub previous_status: Option<String>,
+}
+
+impl Webhook {
+    /// Reads a parsed webhook body; `INVALID_WEBHOOK` when it is not an object with a string
+    /// `eventType` and, when present, an object `payload`.
+    pub fn read<O: JsonObject>(body: Value<O>) -> Result<Webhook> {
+        let body = match body {
+            Value::Object(body) => body,
+            Value::Text(_) => return Err(invalid(&[NOT_AN_OBJECT, "a string: parse the JSON (after verifying its signature)"])),
+            other => return Err(invalid(&[NOT_AN_OBJECT, other.type_name()])),
+        };
+        let event_type = match body.get("eventType")? {
+            Value::Text(event_type) => event_type,
+            other => {
+                return Err(invalid(&[
+                    "webhook.eventType must be a string such as \"BANK_LINKING_CONNECTION_STATUS_CHANGE\", got ",
+                    other.type_name(),
+                ]));
+            }
+        };
+        let payload = match body.get("payload")? {
+            Value::Object(payload) => Some(payload),
+            Value::Missing => None,
+            other => return Err(invalid(&["webhook.payload must be an object or absent, got ", other.type_name()])),
+        };
+        let field = |keys: &[&str]| -> Result<Option<String>> {
+            let Some(payload) = &payload else { return Ok(None) };
+            for key in keys {
+                if let Some(text) = payload.get(key)?.text() {
+                    return Ok(Some(text));
+                }
+            }
+            Ok(None)
+        };
+        Ok(Webhook {
+            event_id: body.get("eventId")?.text(),
+            timestamp: body.get("timestamp")?.text(),
+            connection_id: field(&["connectionId"])?,
+            customer_id: field(&["customerId"])?,
+            external_customer_id: field(&["externalCustomerId"])?,
+            institution_id: field(&["institutionId"])?,
+            institution_name: field(&["institutionName"])?,
+            request_id: field(&["requestId"])?,
+            status: field(STATUS_KEYS)?,
+            status_reason: field(REASON_KEYS)?,
+            previous_status: field(PREVIOUS_STATUS_KEYS)?,
+            event_type,
+        })
+    }
+}
+
+const NOT_AN_OBJECT: &str = "a webhook must be the parsed JSON body, an object, got ";
+
+fn invalid(parts: &[&str]) -> Error {
+    Error::new(ErrorCode::InvalidWebhook, &parts.concat())
+}
+
+/// What the webhook means for the app.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interpretation {
+    /// The table's row, or [`UNKNOWN`].
+    pub event: &'static Event,
+    /// Trimmed and upper-cased.
+    pub event_type: String,
+    /// The connection as the event describes it: with a decision, at its new status.
+    pub connection: Connection,
+    /// For the events that say how the connection is: the same as `decide` on it.
+    pub decision: Option<Decision>,
+    pub explanation: Option<Explanation>,
+    /// Upper-cased, as the payload gave it.
+    pub previous_status: Option<String>,
+    /// Ask the customer to act (the decision involves them).
+    pub prompt_customer: bool,
+    /// Earlier prompts about this connection no longer apply.
+    pub stop_prompts: bool,
+}
+
+pub fn interpret(webhook: &Webhook, catalog: &Catalog, locale: &str) -> Interpretation {
+    let event_type = normalize(&webhook.event_type);
+    let event = EVENTS.iter().find(|event| event.event_type == event_type).unwrap_or(&UNKNOWN);
+    let (status, reason) = match event.health {
+        // A status change without a status this version reads decides as an unknown status: wait.
+        Health::FromPayload => (webhook.status.clone().unwrap_or_default(), webhook.status_reason.clone()),
+        Health::Is(status, reason) => (status.to_owned(), reason.map(str::to_owned).or_else(|| webhook.status_reason.clone())),
+        Health::NoPrompt | Health::Unchanged => (String::new(), None),
+    };
+    let connection = Connection {
+        id: webhook.connection_id.clone(),
+        status,
+        status_reason: reason,
+        institution_name: webhook.institution_name.clone(),
+        ..Connection::default()
+    };
+    let decision = matches!(event.health, Health::FromPayload | Health::Is(..))
+        .then(|| decide(Situation::of(&connection), DecideOptions::default()));
+    let explanation = decision.as_ref().map(|decision| catalog.explain(decision, connection.institution_name.as_deref(), locale));
+    let (prompt_customer, stop_prompts) = match &decision {
+        // An unknown status neither asks nor releases the customer.
+        Some(decision) => (decision.customer_involved(), decision.recognized && !decision.customer_involved()),
+        None => (false, event.health == Health::NoPrompt),
+    };
+    Interpretation {
+        event,
+        event_type,
+        connection,
+        decision,
+        explanation,
+        previous_status: webhook.previous_status.as_deref().map(normalize),
+        prompt_customer,
+        stop_prompts,
+    }
+}
