@@ -243,6 +243,76 @@ export function resetCopy(): void;
 /** Every status × reason the rules name (`statusReason: null` for no/unknown reason). */
 export function knownSituations(): Array<{ status: KnownStatus; statusReason: KnownStatusReason | null }>;
 
+/** What a webhook means for the app: switch on it. */
+export type WebhookKind =
+  | "status_change" | "connection_completed" | "connection_deleted" | "accounts_updating" | "accounts_updated"
+  | "accounts_removed" | "new_accounts_available" | "transactions_updated" | "historical_transactions_updated"
+  | "test" | "unknown";
+/** A Meld webhook body (reference §14.1), parsed from JSON once its signature is verified. */
+export interface MeldWebhook {
+  eventType: string; eventId?: string; timestamp?: string; accountId?: string; profileId?: string; version?: string;
+  payload?: { [key: string]: unknown } | null;
+  [key: string]: unknown;
+}
+export interface InterpretWebhookOptions {
+  /** Language of `explanation`, as for explain(). */
+  locale?: string;
+}
+/** Every field is always present; `null` when the webhook does not carry it. */
+export interface WebhookBase {
+  kind: WebhookKind;
+  /** Trimmed and upper-cased. */
+  eventType: string;
+  /** Meld retries (§14.6): the same event may come again; deduplicate on this. */
+  eventId: string | null;
+  /** When the event was created: keep the newest per connection, events can arrive late. */
+  timestamp: string | null;
+  connectionId: string | null; customerId: string | null; externalCustomerId: string | null;
+  institutionId: string | null; institutionName: string | null;
+  /** Sent with `WEBHOOK_TEST` and `BANK_LINKING_CONNECTION_COMPLETED`. */
+  requestId: string | null;
+  /** The 2022-11-10 event `BANK_LINKING_CUSTOMER_ACTION_REQUIRED`. */
+  legacy: boolean;
+  /** Ask the customer to act (= `decision.customerInvolved`), e.g. email "Reconnect your bank". */
+  promptCustomer: boolean;
+  /** Earlier prompts about this connection no longer apply (healthy again, repaired, deleted). */
+  stopPrompts: boolean;
+  /** Meld has new data: fetch `refetch` again. */
+  dataChanged: boolean;
+  refetch: "accounts" | "transactions" | null;
+  /** The payload's `oldStatus` or `previousStatus`, upper-cased. */
+  previousStatus: string | null;
+  /** As decide() returns for the new status. */
+  decision: Decision | null;
+  /** As explain() returns for the new status, in `options.locale`. */
+  explanation: Explanation | null;
+  /** For the developer: what to do. */
+  note: string;
+}
+export type WebhookInterpretation =
+  | (WebhookBase & { kind: "status_change" | "new_accounts_available"; decision: Decision; explanation: Explanation })
+  | (WebhookBase & { kind: Exclude<WebhookKind, "status_change" | "new_accounts_available">; decision: null; explanation: null; promptCustomer: false });
+export interface VerifyWebhookSignatureOptions {
+  /** The webhook profile's secret. */
+  secret: string;
+  /** The `meld-signature` header: padded base64url (accepted without its padding too). */
+  signature: string;
+  /** The `meld-signature-timestamp` header, as received. */
+  timestamp: string;
+  /** The URL Meld posted to, as configured in the webhook profile. */
+  url: string;
+  /** The raw body, before any JSON parsing. */
+  body: string | ArrayBufferView | ArrayBuffer;
+  /** Resolve false when the timestamp (ISO-8601, or Unix seconds) is further than this from `now`, or unreadable. */
+  toleranceSeconds?: number;
+  /** Default: the current time. A number is milliseconds since 1970. */
+  now?: Date | number;
+}
+/** What a Meld webhook means for the app. Unknown event types come back as `kind: "unknown"`; a body that is not a webhook throws `INVALID_WEBHOOK`. */
+export function interpretWebhook(event: MeldWebhook, options?: InterpretWebhookOptions): WebhookInterpretation;
+/** Whether `signature` is Meld's for this request (reference §14.5), compared in constant time. Rejects with `INVALID_OPTIONS` when an argument is missing or of the wrong type. */
+export function verifyWebhookSignature(options: VerifyWebhookSignatureOptions): Promise<boolean>;
+
 /** Every error this package throws or reports. */
 export class MeldRepairError extends Error {
   readonly name: "MeldRepairError";

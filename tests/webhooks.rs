@@ -35,7 +35,7 @@ fn to_value(json: &J) -> Result<Value<Obj>> {
 }
 
 impl JsonObject for Obj {
-    fn get(&self, key: &str) -> Result<Value<Obj>> {
+    fn get(&self, key: &'static str) -> Result<Value<Obj>> {
         self.0.iter().find(|(name, _)| *name == key).map_or(Ok(Value::Missing), |(_, json)| to_value(json))
     }
 }

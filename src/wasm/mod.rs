@@ -13,7 +13,7 @@ use js_sys::{Array, Object};
 use wasm_bindgen::prelude::*;
 
 use crate::error::{ErrorCode, Result};
-use crate::explain::{Catalog, CustomLocale, CustomText, DEFAULT_LOCALE};
+use crate::explain::{Catalog, CustomLocale, CustomText, Explanation, DEFAULT_LOCALE};
 use crate::rules::table::Reason;
 use crate::rules::{self, AdviseOptions, Connection, DecideOptions, Decision, Intent, Situation, RULES};
 use convert::{static_string, Reader, Writer};
@@ -64,14 +64,19 @@ pub fn explain(connection: JsValue, options: JsValue) -> std::result::Result<JsV
     let explanation = with_catalog(|catalog| {
         catalog.explain(&decision, connection.institution_name.as_deref(), locale.as_deref().unwrap_or(DEFAULT_LOCALE))
     });
-    Ok(explanation_shape(
+    Ok(explanation_object(&explanation))
+}
+
+/// The object `explain` returns (and webhook interpretations carry).
+fn explanation_object(explanation: &Explanation) -> JsValue {
+    explanation_shape(
         &explanation.title,
         &explanation.message,
         explanation.action_label.as_deref().map_or(JsValue::NULL, JsValue::from_str),
         static_string(explanation.severity.as_str()),
         &explanation.locale,
         static_string(explanation.code),
-    ))
+    )
 }
 
 #[wasm_bindgen]

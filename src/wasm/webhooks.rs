@@ -4,10 +4,10 @@
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
-use super::convert::{join, type_name, Reader, Writer};
-use super::{decision_object, with_catalog};
+use super::convert::{join, static_string, type_name, Reader, Writer};
+use super::{decision_object, explanation_object, with_catalog};
 use crate::error::{Error, ErrorCode, Result};
-use crate::explain::{Explanation, DEFAULT_LOCALE};
+use crate::explain::DEFAULT_LOCALE;
 use crate::webhooks::{self, JsonObject, Value, Webhook};
 
 /// What a Meld webhook body (parsed JSON) means for the app: `{ kind, eventType, eventId,
@@ -24,7 +24,7 @@ pub fn interpret_webhook(event: JsValue, options: JsValue) -> std::result::Resul
     let event = meaning.event;
     let decision = meaning.decision.as_ref().map(|decision| decision_object(decision, &meaning.connection));
     Ok(Writer::new()
-        .set("kind", event.kind)
+        .set_static("kind", event.kind)
         .set("eventType", meaning.event_type)
         .set_optional("eventId", webhook.event_id)
         .set_optional("timestamp", webhook.timestamp)
@@ -38,11 +38,11 @@ pub fn interpret_webhook(event: JsValue, options: JsValue) -> std::result::Resul
         .set("promptCustomer", meaning.prompt_customer)
         .set("stopPrompts", meaning.stop_prompts)
         .set("dataChanged", event.refetch.is_some())
-        .set_optional("refetch", event.refetch)
+        .set_optional_static("refetch", event.refetch)
         .set_optional("previousStatus", meaning.previous_status)
         .set_optional("decision", decision)
-        .set_optional("explanation", meaning.explanation.map(explanation_object))
-        .set("note", event.note)
+        .set_optional("explanation", meaning.explanation.as_ref().map(explanation_object))
+        .set_static("note", event.note)
         .build())
 }
 
@@ -50,8 +50,8 @@ pub fn interpret_webhook(event: JsValue, options: JsValue) -> std::result::Resul
 struct JsObject(JsValue);
 
 impl JsonObject for JsObject {
-    fn get(&self, key: &str) -> Result<Value<JsObject>> {
-        Reflect::get(&self.0, &JsValue::from_str(key))
+    fn get(&self, key: &'static str) -> Result<Value<JsObject>> {
+        Reflect::get(&self.0, &static_string(key))
             .map(value)
             .map_err(|_| Error::new(ErrorCode::InvalidWebhook, &join(&["reading the webhook's ", key, " threw"])))
     }
@@ -69,14 +69,3 @@ fn value(value: JsValue) -> Value<JsObject> {
     }
 }
 
-/// The same object `explain` returns.
-fn explanation_object(explanation: Explanation) -> JsValue {
-    Writer::new()
-        .set("title", explanation.title)
-        .set("message", explanation.message)
-        .set_optional("actionLabel", explanation.action_label)
-        .set("severity", explanation.severity.as_str())
-        .set("locale", explanation.locale)
-        .set("code", explanation.code)
-        .build()
-}
