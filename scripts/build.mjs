@@ -31,7 +31,7 @@ run(join(root, "node_modules/.bin/wasm-opt"), [
 ]);
 
 // 4. The entries: browser (self-initialising), Node (synchronous), the shared API, types.
-const entries = ["index.js", "node.js", "api.js", "repair-flow.js", "widget.js", "webhook-signature.js", "index.d.ts"];
+const entries = ["index.js", "node.js", "api.js", "repair-flow.js", "widget.js", "webhook-signature.js", "index.d.ts", "element.js", "element.d.ts"];
 for (const file of entries) {
   copyFileSync(join(root, "js", file), join(pkg, file));
 }

@@ -26,6 +26,7 @@ const sim = await startSim();
 // Everything the tests look at, read from the DOM in one go.
 async function readGallery(page) {
   await page.waitForSelector('#gallery:is([data-state="ready"], [data-state="error"])');
+  await page.waitForSelector('#repair-demo:is([data-state="ready"], [data-state="error"])');
   return page.evaluate(() => {
     const field = (root, name) => root?.querySelector(`[data-field="${name}"]`) ?? null;
     const text = (node) => (node ? node.textContent : null);
@@ -52,6 +53,7 @@ async function readGallery(page) {
       repairDemo: demo && {
         tag: demo.tagName,
         hidden: demo.hidden,
+        state: demo.dataset.state,
         labelledBy: demo.getAttribute("aria-labelledby"),
         title: text(demoTitle),
         beforeGallery: Boolean(demo.compareDocumentPosition(document.getElementById("gallery")) & Node.DOCUMENT_POSITION_FOLLOWING),
@@ -101,13 +103,14 @@ for (const path of ["/", "/?csp=strict"]) {
       gallery = await readGallery(session.page);
     });
 
-    test("renders, with the empty repair-demo section near the top", () => {
+    test("renders, with the repair demo (tests/e2e/repair.test.mjs) near the top", () => {
       assert.equal(gallery.state, "ready");
       assert.equal(gallery.busy, "false");
       assert.match(gallery.h1, /status gallery/);
       assert.ok(gallery.repairDemo, "#repair-demo exists");
       assert.equal(gallery.repairDemo.tag, "SECTION");
-      assert.equal(gallery.repairDemo.hidden, true);
+      assert.equal(gallery.repairDemo.hidden, false);
+      assert.equal(gallery.repairDemo.state, "ready");
       assert.equal(gallery.repairDemo.labelledBy, "repair-demo-title");
       assert.equal(gallery.repairDemo.title, "Repair demo");
       assert.ok(gallery.repairDemo.beforeGallery, "#repair-demo comes before the gallery");
