@@ -259,12 +259,22 @@ async function clickToWidget(browser, sim) {
 /** wasm linear memory before and after 100 repair sessions and after 100,000 decisions. */
 async function memory(browser, sim) {
   const context = await browser.newContext();
+  // The package keeps its wasm instance private; catch its memory as it is instantiated.
+  await context.addInitScript(() => {
+    const keep = (result) => {
+      const instance = result.instance ?? result;
+      window.__wasmMemory = Object.values(instance.exports).find((value) => value instanceof WebAssembly.Memory);
+      return result;
+    };
+    const { instantiate, instantiateStreaming } = WebAssembly;
+    WebAssembly.instantiate = (...args) => instantiate(...args).then(keep);
+    WebAssembly.instantiateStreaming = (...args) => instantiateStreaming(...args).then(keep);
+  });
   const page = await context.newPage();
   await page.goto(`${sim.appUrl}/style.css`);
   const result = await page.evaluate(async (widgetOrigin) => {
     const meld = await import("/pkg/index.js");
-    const glue = await import("/pkg/wasm/meld_repair.js");
-    const { memory } = await glue.default(); // already initialised: returns the instance's exports
+    const memory = window.__wasmMemory; // recorded by the init script below as the module loads
     const bytes = () => memory.buffer.byteLength;
     const container = document.createElement("div");
     document.body.append(container);
@@ -303,7 +313,7 @@ async function memory(browser, sim) {
 // Report -------------------------------------------------------------------------------------
 
 async function main() {
-  if (!existsSync(join(root, "pkg/wasm/meld_repair_bg.wasm"))) execFileSync("node", ["scripts/build.mjs"], { cwd: root, stdio: "inherit" });
+  if (!existsSync(join(root, "pkg/meld_repair_bg.wasm"))) execFileSync("node", ["scripts/build.mjs"], { cwd: root, stdio: "inherit" });
   const sim = await startSimulator({ appPort: 0, widgetPort: 0, referenceBackend: false });
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
   try {

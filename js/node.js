@@ -3,6 +3,6 @@
 import { readFileSync } from "node:fs";
 import { initSync } from "./wasm/meld_repair.js";
 
-initSync({ module: readFileSync(new URL("./wasm/meld_repair_bg.wasm", import.meta.url)) });
+initSync({ module: readFileSync(new URL("./meld_repair_bg.wasm", import.meta.url)) });
 
 export * from "./api.js";

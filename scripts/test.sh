@@ -8,6 +8,9 @@ step() { printf '\n== %s\n' "$*"; }
 step "native Rust: the rules, the wording, the types"
 cargo test --all-targets
 
+step "fuzz the parsers and the session machine (a short run; docs/fuzzing.md for a long one)"
+sh scripts/fuzz.sh 8
+
 step "build the package"
 node scripts/build.mjs
 
