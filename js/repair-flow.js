@@ -10,7 +10,7 @@ import {
   tokenIsFresh,
   validateTokenResponse,
   widgetOrigins,
-} from "./wasm/meld_repair.js";
+} from "./wasm.js";
 import { MeldRepairError } from "./errors.js";
 import { reserveWindow, showWidget } from "./widget.js";
 
@@ -22,43 +22,71 @@ function invalidOption(message) {
   return new MeldRepairError("INVALID_OPTIONS", message);
 }
 
+/** The options, checked and completed, or an INVALID_OPTIONS error naming the culprit. */
 function readOptions(options) {
   if (options === null || typeof options !== "object") throw invalidOption("RepairFlow needs an options object");
+  let given;
+  try {
+    given = { ...options }; // read every option once; a throwing getter is the app's bug, reported as such
+  } catch (cause) {
+    throw new MeldRepairError("INVALID_OPTIONS", "reading the RepairFlow options threw", false, { cause });
+  }
   const {
     tokenUrl, fetchToken, headers = {}, mode = "iframe", container = null, allowedWidgetOrigins,
     allowInsecureLoopback = false, timeoutMs = 10_000, retries = 2, width = 360, height = 630,
     locale = "en", onEvent = null, onStateChange = null,
-  } = options;
+  } = given;
   if ((tokenUrl === undefined) === (fetchToken === undefined)) {
     throw invalidOption("give exactly one of tokenUrl (your backend's repair route) or fetchToken(connection)");
   }
   if (tokenUrl !== undefined && (typeof tokenUrl !== "string" || tokenUrl.trim() === "")) throw invalidOption("tokenUrl must be a non-empty string");
   if (fetchToken !== undefined && typeof fetchToken !== "function") throw invalidOption("fetchToken must be a function");
-  if (!MODES.includes(mode)) throw invalidOption(`mode must be "iframe", "popup" or "tab", got ${JSON.stringify(mode)}`);
+  if (!MODES.includes(mode)) throw invalidOption(`mode must be "iframe", "popup" or "tab", got ${describe(mode)}`);
   if (container !== null && !(typeof Element !== "undefined" && container instanceof Element)) throw invalidOption("container must be a DOM Element");
   for (const [name, value] of [["onEvent", onEvent], ["onStateChange", onStateChange]]) {
     if (value !== null && typeof value !== "function") throw invalidOption(`${name} must be a function`);
   }
+  // Timers hold at most 2^31 - 1 ms; one more wraps to an immediate timeout.
   for (const [name, value, min] of [["timeoutMs", timeoutMs, 1], ["retries", retries, 0], ["width", width, 1], ["height", height, 1]]) {
-    if (!Number.isInteger(value) || value < min || value > 2 ** 31) throw invalidOption(`${name} must be a whole number of at least ${min}`);
+    if (!Number.isInteger(value) || value < min || value >= 2 ** 31) throw invalidOption(`${name} must be a whole number from ${min} to 2^31 - 1`);
   }
-  if (headers === null || typeof headers !== "object") throw invalidOption("headers must be an object of strings");
+  if (typeof locale !== "string") throw invalidOption('locale must be a string such as "en" or "es-MX"');
   if (typeof allowInsecureLoopback !== "boolean") throw invalidOption("allowInsecureLoopback must be a boolean");
   return {
     tokenUrl: tokenUrl === undefined ? undefined : absoluteUrl(tokenUrl),
-    fetchToken, headers, mode, container, timeoutMs, retries, width, height, locale, onEvent, onStateChange,
+    headers: plainHeaders(headers),
+    fetchToken, mode, container, timeoutMs, retries, width, height, locale, onEvent, onStateChange,
     allowInsecureLoopback,
     allowedWidgetOrigins: widgetOrigins(allowedWidgetOrigins, allowInsecureLoopback),
   };
 }
 
-/** fetch in wasm needs an absolute URL; relative ones resolve against the page. */
-function absoluteUrl(url) {
-  try {
-    return new URL(url, globalThis.location?.href).href;
-  } catch {
-    throw invalidOption(`tokenUrl ${JSON.stringify(url)} is not a URL (outside a page it must be absolute)`);
+function describe(value) {
+  return typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : typeof value;
+}
+
+/** Headers as a plain object of strings, from a plain object, a `Headers` or a `Map`. */
+function plainHeaders(headers) {
+  const isMapLike = headers instanceof Map || (typeof Headers !== "undefined" && headers instanceof Headers);
+  const isObject = headers !== null && typeof headers === "object" && !Array.isArray(headers);
+  const entries = isMapLike ? [...headers.entries()] : isObject ? Object.entries(headers) : null;
+  if (entries === null) throw invalidOption("headers must be an object, a Headers or a Map of strings");
+  for (const [name, value] of entries) {
+    if (typeof name !== "string" || typeof value !== "string") throw invalidOption(`headers values must be strings; not so for ${describe(name)}`);
   }
+  return Object.fromEntries(entries);
+}
+
+/** fetch in wasm needs an absolute http(s) URL; relative ones resolve against the page. */
+function absoluteUrl(url) {
+  let absolute;
+  try {
+    absolute = new URL(url, globalThis.location?.href);
+  } catch {
+    throw invalidOption(`tokenUrl ${describe(url)} is not a URL (outside a page it must be absolute)`);
+  }
+  if (absolute.protocol !== "https:" && absolute.protocol !== "http:") throw invalidOption(`tokenUrl must be an http(s) URL, got ${describe(absolute.protocol)}`);
+  return absolute.href;
 }
 
 export class RepairFlow {
@@ -137,8 +165,8 @@ export class RepairFlow {
       session.reserved = reserveWindow(this.#options.mode, this.#options.width, this.#options.height);
     }
     const onPageHide = () => this.#feed(session, "page_hidden", { reason: "page_hidden" });
-    addEventListener("pagehide", onPageHide);
-    session.cleanup.push(() => removeEventListener("pagehide", onPageHide));
+    globalThis.addEventListener?.("pagehide", onPageHide); // absent on a server: nothing to hide there
+    session.cleanup.push(() => globalThis.removeEventListener?.("pagehide", onPageHide));
     this.#feed(session, "start");
     return promise;
   }

@@ -24,6 +24,7 @@ rmSync(glue, { recursive: true, force: true });
 run("wasm-bindgen", [
   join(root, "target/wasm32-unknown-unknown/release/meld_repair.wasm"),
   "--target", "web", "--out-dir", glue, "--no-typescript",
+  "--experimental-reset-state-function", // js/wasm.js replaces a trapped instance
 ]);
 
 // 3. Shrink. binaryen from npm: Debian's wasm-opt is too old for modules from current rustc.

@@ -69,9 +69,14 @@ impl Error {
         Error { code, message: message.to_owned(), retryable: code.retryable() }
     }
 
-    /// `message` followed by a quoted value, e.g. `…; got "fix_it"`.
+    /// `message` followed by a quoted value, e.g. `…; got "fix_it"`; a long value is cut, so
+    /// a 5 MB input does not become a 5 MB message.
     pub fn with_value(code: ErrorCode, message: &str, value: &str) -> Self {
-        Error::new(code, &[message, " \"", value, "\""].concat())
+        let (shown, more) = match value.char_indices().nth(MAX_QUOTED_CHARS) {
+            Some((cut, _)) => (value.get(..cut).unwrap_or_default(), "…"),
+            None => (value, ""),
+        };
+        Error::new(code, &[message, " \"", shown, more, "\""].concat())
     }
 
     /// Overrides the code's default, e.g. a 404 from the token endpoint will not heal.
@@ -80,5 +85,8 @@ impl Error {
         self
     }
 }
+
+/// How much of a bad value an error message quotes.
+const MAX_QUOTED_CHARS: usize = 80;
 
 pub type Result<T> = core::result::Result<T, Error>;

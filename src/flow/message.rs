@@ -101,7 +101,8 @@ struct Metadata {
 
 impl Metadata {
     fn new(fields: &MessageFields) -> Self {
-        Metadata { pairs: fields.metadata.as_deref().map(query::query_pairs).unwrap_or_default() }
+        // Like `new URLSearchParams(text)`, which drops one leading `?`.
+        Metadata { pairs: fields.metadata.as_deref().map(|text| query::query_pairs(text.strip_prefix('?').unwrap_or(text))).unwrap_or_default() }
     }
 
     fn query(&self, key: &str) -> Option<String> {

@@ -5,8 +5,9 @@
 /// thousands of pairs must not cost thousands of allocations.
 pub const MAX_PAIRS: usize = 64;
 
-/// The decoded `(key, value)` pairs, in order, at most [`MAX_PAIRS`]. A leading `?` is
-/// skipped, empty segments (`&&`) are ignored, a segment without `=` has an empty value.
+/// The decoded `(key, value)` pairs, in order, at most [`MAX_PAIRS`]. Empty segments (`&&`)
+/// are ignored, a segment without `=` has an empty value. A `?` is data, as in `URL.search`
+/// after its first `?`: `??connectToken=x` has the key `?connectToken`.
 pub fn query_pairs(query: &str) -> Vec<(String, String)> {
     pairs(query).collect()
 }
@@ -17,7 +18,6 @@ pub fn query_param(query: &str, key: &str) -> Option<String> {
 }
 
 fn pairs(query: &str) -> impl Iterator<Item = (String, String)> + '_ {
-    let query = query.strip_prefix('?').unwrap_or(query);
     query.split('&').filter(|segment| !segment.is_empty()).take(MAX_PAIRS).map(|segment| {
         let (key, value) = segment.split_once('=').unwrap_or((segment, ""));
         (decode(key), decode(value))

@@ -13,7 +13,19 @@ extern "C" {
     /// object cannot throw, and the wrapper costs more than the assignment.
     #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
     fn assign(target: &Object, key: &JsValue, value: &JsValue) -> bool;
+
+    // Everything that touches an app's value may throw (proxy traps, getters, revoked proxies).
+    // An exception must come back as a `Result`: one unwinding through wasm frames would skip
+    // their clean-up and leave the instance corrupt.
+    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
+    fn is_array_or_throw(value: &JsValue) -> std::result::Result<bool, JsValue>;
+    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
+    fn keys_or_throw(value: &JsValue) -> std::result::Result<Array, JsValue>;
 }
+
+/// Arrays longer than this are refused rather than copied (a sparse `length: 1e9` costs nothing
+/// to send and everything to read).
+const MAX_ELEMENTS: u32 = 1_000;
 
 use crate::error::{Error, ErrorCode, Result};
 
@@ -54,8 +66,13 @@ impl<'a> Reader<'a> {
 
     fn read(&self, key: &str, js_key: &JsValue) -> Result<JsValue> {
         let Some(object) = self.object else { return Ok(JsValue::UNDEFINED) };
-        Reflect::get(object, js_key).map_err(|_| Error::new(self.code, &join(&["reading ", self.what, ".", key, " threw"])))
+        Reflect::get(object, js_key).map_err(|_| self.unreadable(key))
     }
+
+    fn unreadable(&self, key: &str) -> Error {
+        Error::new(self.code, &join(&["reading ", self.what, ".", key, " threw"]))
+    }
+
 
     pub fn string(&self, key: &'static str) -> Result<String> {
         let value = self.get(key)?;
@@ -78,8 +95,19 @@ impl<'a> Reader<'a> {
             return Ok(Vec::new());
         }
         let error = || self.wrong_type(key, "an array of strings or null", &value);
-        let array = value.dyn_ref::<Array>().ok_or_else(error)?;
-        array.iter().map(|item| item.as_string().ok_or_else(error)).collect()
+        if is_array(&value) != Some(true) {
+            return Err(error());
+        }
+        let items = elements(&value, MAX_ELEMENTS)
+            .map_err(|problem| Error::new(self.code, &join(&[self.what, ".", key, " ", problem])))?;
+        items.into_iter().map(|item| item.as_string().ok_or_else(error)).collect()
+    }
+
+    /// The object's own enumerable string keys (`Object.keys`).
+    pub fn keys(&self) -> Result<Vec<String>> {
+        let Some(object) = self.object else { return Ok(Vec::new()) };
+        let keys = keys_or_throw(object).map_err(|_| Error::new(self.code, &join(&["listing the keys of ", self.what, " threw"])))?;
+        Ok(keys.iter().filter_map(|key| key.as_string()).collect())
     }
 
     /// A whole number ≥ 0; `undefined`/`null` are 0. Huge values saturate.
@@ -108,12 +136,25 @@ impl<'a> Reader<'a> {
     }
 }
 
-fn as_object(value: &JsValue) -> Option<&Object> {
-    if value.is_object() && !Array::is_array(value) && !value.is_function() {
-        value.dyn_ref::<Object>()
-    } else {
-        None
+/// Any non-array object: plain, null-prototype or from another realm alike.
+pub fn as_object(value: &JsValue) -> Option<&Object> {
+    (value.is_object() && !value.is_function() && is_array(value) == Some(false)).then(|| value.unchecked_ref())
+}
+
+/// `Array.isArray`, or `None` when it threw (a revoked proxy).
+pub fn is_array(value: &JsValue) -> Option<bool> {
+    is_array_or_throw(value).ok()
+}
+
+/// The elements of an array, each read through `Reflect.get` (elements may be getters); `Err`
+/// says what went wrong when one throws or the array holds more than `limit`.
+pub fn elements(array: &JsValue, limit: u32) -> std::result::Result<Vec<JsValue>, &'static str> {
+    const THREW: &str = "threw when read";
+    let length = Reflect::get(array, &static_string("length")).map_err(|_| THREW)?.as_f64().unwrap_or(0.0);
+    if !(0.0..=f64::from(limit)).contains(&length) {
+        return Err("has too many elements (at most 1000)");
     }
+    (0..length as u32).map(|index| Reflect::get_u32(array, index).map_err(|_| THREW)).collect()
 }
 
 /// A short description of a JS value's type for error messages.
@@ -128,7 +169,9 @@ pub fn type_name(value: &JsValue) -> &'static str {
         "a boolean"
     } else if value.as_f64().is_some() {
         "a number"
-    } else if Array::is_array(value) {
+    } else if is_array(value).is_none() {
+        "a revoked proxy"
+    } else if is_array(value) == Some(true) {
         "an array"
     } else if value.is_function() {
         "a function"

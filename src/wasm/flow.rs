@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, RequestCredentials};
 
-use super::convert::{decimal, join, static_string, Reader, Writer};
+use super::convert::{self, decimal, join, static_string, Reader, Writer};
 use crate::error::{Error, ErrorCode, Result};
 use crate::flow::message::{self, MessageFields, WidgetEvent};
 use crate::flow::retry::{backoff_ms, retryable_status};
@@ -127,16 +127,18 @@ pub fn parse_widget_message(data: JsValue) -> JsValue {
 const MAX_ACCOUNTS: u32 = 100;
 
 /// The accounts of `connect_complete`, copied field by field (name, type, mask as short
-/// strings) so nothing else from the message reaches the app; `null` when absent or malformed.
+/// strings) so nothing else from the message reaches the app; `null` when absent, malformed or
+/// longer than [`MAX_ACCOUNTS`] (a sparse `length: 1e9` must not be read element by element).
 fn accounts(reader: &Reader) -> JsValue {
-    let list = match reader.get("accounts") {
-        Ok(value) if Array::is_array(&value) => Array::from(&value),
-        _ => return JsValue::NULL,
-    };
-    list.iter()
-        .take(MAX_ACCOUNTS as usize)
+    let Ok(list) = reader.get("accounts") else { return JsValue::NULL };
+    if convert::is_array(&list) != Some(true) {
+        return JsValue::NULL;
+    }
+    let Ok(items) = convert::elements(&list, MAX_ACCOUNTS) else { return JsValue::NULL };
+    items
+        .iter()
         .filter_map(|account| {
-            let account = Reader::required(&account, "account", ErrorCode::InvalidOptions).ok()?;
+            let account = Reader::required(account, "account", ErrorCode::InvalidOptions).ok()?;
             let field = |key| account.optional_string(key).ok().flatten().map(|text| message::clip(&text));
             Some(Writer::new().set_optional("name", field("name")).set_optional("type", field("type")).set_optional("mask", field("mask")).build())
         })
@@ -172,10 +174,9 @@ pub async fn request_repair_token(
 
 fn read_headers(headers: &JsValue) -> Result<Vec<(String, String)>> {
     let reader = Reader::optional(headers, "options.headers", ErrorCode::InvalidOptions)?;
-    let Some(object) = headers.dyn_ref::<js_sys::Object>() else { return Ok(Vec::new()) };
-    js_sys::Object::keys(object)
-        .iter()
-        .filter_map(|key| key.as_string())
+    reader
+        .keys()?
+        .into_iter()
         .map(|name| {
             let value = reader.get_dynamic(&name)?.as_string();
             let value = value.ok_or_else(|| Error::with_value(ErrorCode::InvalidOptions, "options.headers values must be strings; not so for", &name))?;

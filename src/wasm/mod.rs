@@ -193,9 +193,8 @@ fn read_decide_options(options: &Reader) -> Result<DecideOptions> {
 
 fn read_texts(value: &JsValue) -> Result<Vec<(String, CustomText)>> {
     let texts = Reader::required(value, "texts", ErrorCode::InvalidCopy)?;
-    let object: &Object = value.unchecked_ref();
     let mut out = Vec::new();
-    for code in Object::keys(object).iter().filter_map(|key| key.as_string()) {
+    for code in texts.keys()? {
         let entry = texts.get_dynamic(&code)?;
         let entry = Reader::required(&entry, "texts entry", ErrorCode::InvalidCopy)?;
         let label = entry.get("actionLabel")?;

@@ -1,10 +1,10 @@
 //! `interpretWebhook`'s boundary. The core reads the body key by key through [`JsonObject`],
 //! so only the fields it uses are copied out of JS.
 
-use js_sys::{Array, Reflect};
+use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{join, static_string, type_name, Reader, Writer};
+use super::convert::{as_object, join, static_string, type_name, Reader, Writer};
 use super::{decision_object, explanation_object, with_catalog};
 use crate::error::{Error, ErrorCode, Result};
 use crate::explain::DEFAULT_LOCALE;
@@ -62,7 +62,7 @@ fn value(value: JsValue) -> Value<JsObject> {
         Value::Missing
     } else if let Some(text) = value.as_string() {
         Value::Text(text)
-    } else if value.is_object() && !Array::is_array(&value) && !value.is_function() {
+    } else if as_object(&value).is_some() {
         Value::Object(JsObject(value))
     } else {
         Value::Other(type_name(&value))

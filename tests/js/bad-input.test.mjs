@@ -4,11 +4,12 @@
 // One case per test; each names the exact outcome (a MeldRepairError with its code, or the
 // exact value) and then checks that a correct call still gets the right answer.
 //
-// Cases marked `todo` are library bugs found here (see docs/fuzzing.md): they run, and report
-// as TODO instead of failing the suite until the library is fixed; then drop the marker.
+// Several cases found library bugs when first written (docs/fuzzing.md lists them, all fixed);
+// a new bug found here may be marked `todo` until it is fixed, then the marker goes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { runInNewContext } from "node:vm";
 import {
@@ -182,18 +183,14 @@ bad("a counting getter answers right (read once by the cache, once by wasm)", ()
   assert.ok(reads >= 1 && reads <= 2, `${reads} reads`);
 });
 
-bad("a getter that answers differently each read does not poison later answers", {
-  todo: "library bug: js/api.js keys its cache on the first read but caches wasm's answer from the second read",
-}, () => {
+bad("a getter that answers differently each read does not poison later answers", () => {
   let reads = 0;
   const flip = { get status() { return reads++ === 0 ? "ACTIVE " : "RECONNECT_REQUIRED"; } };
   decide(flip);
   assert.equal(decide({ status: "ACTIVE " }).action, "none", "a plain ACTIVE connection must not be told to repair");
 });
 
-bad("an institution name getter that changes does not leak into another customer's text", {
-  todo: "library bug: js/api.js caches explain()'s answer under the first read's key (server rendering shows one customer's bank to another)",
-}, () => {
+bad("an institution name getter that changes does not leak into another customer's text", () => {
   let reads = 0;
   const flip = { status: "ACTIVE", get institutionName() { return reads++ === 0 ? "Alice Credit Union" : "Mallory Savings"; } };
   explain(flip);
@@ -206,18 +203,14 @@ bad("frozen connection and options", () => {
   assert.equal(explain(Object.freeze({ ...BROKEN }), Object.freeze({ locale: "es" })).title, "Vuelve a iniciar sesión en First Platypus Bank");
 });
 
-bad("null-prototype connection and options", {
-  todo: "library bug: src/wasm/convert.rs as_object uses dyn_ref::<Object>() (instanceof Object), so null-prototype and other-realm objects are refused: 'must be an object, got an object'",
-}, () => {
+bad("null-prototype connection and options", () => {
   const connection = Object.assign(Object.create(null), { status: "degraded", statusReason: "institution_currently_unavailable" });
   const options = Object.assign(Object.create(null), { refreshAttempts: 2 });
   const decision = decide(connection, options);
   assert.deepEqual([decision.code, decision.retryAfterSeconds], ["institution_unavailable", 7200]);
 });
 
-bad("a connection made in another realm (node:vm, an iframe) is an object", {
-  todo: "library bug: src/wasm/convert.rs as_object uses dyn_ref::<Object>() (instanceof Object), so null-prototype and other-realm objects are refused: 'must be an object, got an object'",
-}, () => {
+bad("a connection made in another realm (node:vm, an iframe) is an object", () => {
   const connection = runInNewContext('({ id: "c9", status: "RECONNECT_REQUIRED", statusReason: "TOKEN_EXPIRED" })');
   assert.equal(decide(connection).code, "token_expired");
 });
@@ -311,15 +304,11 @@ bad("odd locale strings fall back to English", () => {
   }
 });
 
-bad("a revoked proxy as the connection is INVALID_CONNECTION", {
-  todo: "library bug: Array.isArray on a revoked proxy throws a TypeError out of js/api.js (and out of wasm for advise)",
-}, () => {
+bad("a revoked proxy as the connection is INVALID_CONNECTION", () => {
   throwsCoded(() => decide(revokedProxy()), "INVALID_CONNECTION");
 });
 
-bad("a revoked proxy as explain's options is INVALID_OPTIONS", {
-  todo: "library bug: Array.isArray on a revoked proxy throws a TypeError out of js/api.js",
-}, () => {
+bad("a revoked proxy as explain's options is INVALID_OPTIONS", () => {
   throwsCoded(() => explain({ status: "ACTIVE" }, revokedProxy()), "INVALID_OPTIONS");
 });
 
@@ -363,9 +352,7 @@ bad("migrate with status: null is INVALID_CONNECTION (only absent is allowed)", 
   throwsCoded(() => advise({ status: null, serviceProviderDetails: { serviceProvider: "PLAID" } }, "migrate"), "INVALID_CONNECTION", "connection.status must be a string, got null");
 });
 
-bad("serviceProviderDetails with a null prototype and a getter", {
-  todo: "library bug: src/wasm/convert.rs as_object uses dyn_ref::<Object>() (instanceof Object), so null-prototype and other-realm objects are refused: 'must be an object, got an object'",
-}, () => {
+bad("serviceProviderDetails with a null prototype and a getter", () => {
   const details = Object.create(null, { serviceProvider: { get: () => "AKOYA", enumerable: true } });
   assert.equal(advise({ serviceProviderDetails: details }, "migrate").operation, "import");
 });
@@ -375,16 +362,12 @@ bad("serviceProviderDetails that throws is INVALID_CONNECTION", () => {
   throwsCoded(() => advise({ status: "ACTIVE", serviceProviderDetails: details }, "remove"), "INVALID_CONNECTION", "reading connection.serviceProviderDetails.serviceProvider threw");
 });
 
-bad("a products array whose element getter throws is INVALID_OPTIONS", {
-  todo: "library bug: src/wasm/convert.rs Reader::strings iterates with js_sys Array::iter (no catch): the getter's Error escapes wasm",
-}, () => {
+bad("a products array whose element getter throws is INVALID_OPTIONS", () => {
   const products = Object.defineProperty([], 0, { get() { throw new Error("element"); }, enumerable: true });
   throwsCoded(() => advise({ status: "ACTIVE" }, "add_products", { products }), "INVALID_OPTIONS");
 });
 
-test("errors thrown through wasm do not break the module", {
-  todo: "library bug: a JS exception unwinding through wasm (no `catch` on Array::iter / Object::keys / Array::is_array) leaks the shadow stack; after ~1200 such calls every call fails with RuntimeError: memory access out of bounds",
-}, () => {
+test("errors thrown through wasm do not break the module", () => {
   const result = inChild(`
     import { advise, decide } from "meld-repair";
     const products = Object.defineProperty([], 0, { get() { throw new Error("element"); }, enumerable: true });
@@ -442,9 +425,7 @@ bad("an upper-case code is INVALID_COPY and keeps what was defined before", () =
   }
 });
 
-bad("a null-prototype texts object is read", {
-  todo: "library bug: src/wasm/convert.rs as_object uses dyn_ref::<Object>() (instanceof Object), so null-prototype and other-realm objects are refused: 'must be an object, got an object'",
-}, () => {
+bad("a null-prototype texts object is read", () => {
   try {
     defineCopy("fr", Object.assign(Object.create(null), { login_required: Object.freeze({ title: "Reconnectez {institution}" }) }));
     assert.equal(explain(BROKEN, { locale: "fr-CA" }).title, "Reconnectez First Platypus Bank");
@@ -472,9 +453,7 @@ bad("a 5 MB title is used whole", () => {
   }
 });
 
-bad("a texts proxy whose ownKeys throws is INVALID_COPY", {
-  todo: "library bug: src/wasm/mod.rs read_texts calls js_sys Object::keys (no catch): the trap's Error escapes wasm",
-}, () => {
+bad("a texts proxy whose ownKeys throws is INVALID_COPY", () => {
   throwsCoded(() => defineCopy("fr", new Proxy({}, { ownKeys() { throw new Error("keys"); } })), "INVALID_COPY");
 });
 
@@ -508,9 +487,7 @@ bad("interpretWebhook with a numeric locale is INVALID_OPTIONS", () => {
   throwsCoded(() => interpretWebhook({ eventType: "WEBHOOK_TEST" }, { locale: 5 }), "INVALID_OPTIONS", "options.locale must be a string or null, got a number");
 });
 
-bad("a revoked proxy as the webhook body is INVALID_WEBHOOK", {
-  todo: "library bug: Array::is_array on a revoked proxy throws out of wasm (src/wasm/webhooks.rs value())",
-}, () => {
+bad("a revoked proxy as the webhook body is INVALID_WEBHOOK", () => {
   throwsCoded(() => interpretWebhook(revokedProxy()), "INVALID_WEBHOOK");
 });
 
@@ -537,17 +514,17 @@ for (const [label, options, mentions] of [
   ["allowedWidgetOrigins http without the opt-in", { ...VALID, allowedWidgetOrigins: ["http://localhost:8081"] }, "allowedWidgetOrigins entries must use https"],
   ["allowedWidgetOrigins http public host with the opt-in", { ...VALID, allowedWidgetOrigins: ["http://evil.example"], allowInsecureLoopback: true }, "allowedWidgetOrigins entries must use https"],
   ["allowInsecureLoopback a string", { ...VALID, allowInsecureLoopback: "true" }, "allowInsecureLoopback must be a boolean"],
-  ["timeoutMs 0", { ...VALID, timeoutMs: 0 }, "timeoutMs must be a whole number of at least 1"],
+  ["timeoutMs 0", { ...VALID, timeoutMs: 0 }, "timeoutMs must be a whole number from 1 to 2^31 - 1"],
   ["timeoutMs fractional", { ...VALID, timeoutMs: 1.5 }, "timeoutMs must be a whole number"],
   ["timeoutMs NaN", { ...VALID, timeoutMs: NaN }, "timeoutMs must be a whole number"],
   ["timeoutMs Infinity", { ...VALID, timeoutMs: Infinity }, "timeoutMs must be a whole number"],
   ["timeoutMs a string", { ...VALID, timeoutMs: "10000" }, "timeoutMs must be a whole number"],
-  ["retries negative", { ...VALID, retries: -1 }, "retries must be a whole number of at least 0"],
+  ["retries negative", { ...VALID, retries: -1 }, "retries must be a whole number from 0 to 2^31 - 1"],
   ["retries BigInt", { ...VALID, retries: 2n }, "retries must be a whole number"],
-  ["width 0", { ...VALID, width: 0 }, "width must be a whole number of at least 1"],
-  ["height negative", { ...VALID, height: -630 }, "height must be a whole number of at least 1"],
-  ["headers a string", { ...VALID, headers: "X-CSRF-Token: x" }, "headers must be an object of strings"],
-  ["headers null", { ...VALID, headers: null }, "headers must be an object of strings"],
+  ["width 0", { ...VALID, width: 0 }, "width must be a whole number from 1 to 2^31 - 1"],
+  ["height negative", { ...VALID, height: -630 }, "height must be a whole number from 1 to 2^31 - 1"],
+  ["headers a string", { ...VALID, headers: "X-CSRF-Token: x" }, "headers must be an object, a Headers or a Map of strings"],
+  ["headers null", { ...VALID, headers: null }, "headers must be an object, a Headers or a Map of strings"],
   ["onEvent an object", { ...VALID, onEvent: {} }, "onEvent must be a function"],
   ["onStateChange a string", { ...VALID, onStateChange: "render" }, "onStateChange must be a function"],
 ]) {
@@ -562,43 +539,45 @@ bad("RepairFlow: frozen and null-prototype options are accepted", () => {
   assert.equal(new RepairFlow(Object.assign(Object.create(null), VALID)).state, "idle");
 });
 
-bad("RepairFlow: a locale that is not a string is INVALID_OPTIONS", {
-  todo: "library bug: js/repair-flow.js readOptions never checks locale; widget.js later calls String(locale) (a Symbol throws when the widget opens)",
-}, () => {
+bad("RepairFlow: a locale that is not a string is INVALID_OPTIONS", () => {
   throwsCoded(() => new RepairFlow({ ...VALID, locale: 42 }), "INVALID_OPTIONS", "locale");
   throwsCoded(() => new RepairFlow({ ...VALID, locale: Symbol("en") }), "INVALID_OPTIONS", "locale");
 });
 
-bad("RepairFlow: header values that are not strings are INVALID_OPTIONS at construction", {
-  todo: "library bug: js/repair-flow.js accepts { 'X-CSRF-Token': 1 }; the error only comes from wasm when the token is requested",
-}, () => {
+bad("RepairFlow: header values that are not strings are INVALID_OPTIONS at construction", () => {
   throwsCoded(() => new RepairFlow({ ...VALID, headers: { "X-CSRF-Token": 1 } }), "INVALID_OPTIONS", "headers");
 });
 
-bad("RepairFlow: headers given as a Headers or a Map are not silently dropped", {
-  todo: "library bug: requestRepairToken reads headers with Object.keys, which is empty for Headers and Map: the CSRF header is never sent",
-}, () => {
-  throwsCoded(() => new RepairFlow({ ...VALID, headers: new Headers({ "X-CSRF-Token": "t" }) }), "INVALID_OPTIONS", "headers");
-  throwsCoded(() => new RepairFlow({ ...VALID, headers: new Map([["X-CSRF-Token", "t"]]) }), "INVALID_OPTIONS", "headers");
+bad("RepairFlow: headers given as a Headers or a Map are sent, not silently dropped", async () => {
+  const received = [];
+  const server = createServer((req, res) => {
+    received.push(req.headers["x-csrf-token"]);
+    res.writeHead(500).end();
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const tokenUrl = `http://127.0.0.1:${server.address().port}/api/meld/repair`;
+    for (const headers of [new Headers({ "X-CSRF-Token": "from-headers" }), new Map([["X-CSRF-Token", "from-map"]])]) {
+      assert.equal(await new RepairFlow({ tokenUrl, headers, retries: 0 }).prefetch(BROKEN), false);
+    }
+  } finally {
+    server.close();
+  }
+  assert.deepEqual(received, ["from-headers", "from-map"]);
+  throwsCoded(() => new RepairFlow({ ...VALID, headers: [["X-CSRF-Token", "t"]] }), "INVALID_OPTIONS", "headers");
 });
 
-bad("RepairFlow: options whose getter throws are INVALID_OPTIONS", {
-  todo: "library bug: js/repair-flow.js readOptions destructures outside any try: the getter's own Error escapes",
-}, () => {
+bad("RepairFlow: options whose getter throws are INVALID_OPTIONS", () => {
   throwsCoded(() => new RepairFlow({ get tokenUrl() { throw new Error("getter"); } }), "INVALID_OPTIONS");
 });
 
-bad("RepairFlow: a tokenUrl that is not http(s) is INVALID_OPTIONS", {
-  todo: "library bug (minor): js/repair-flow.js accepts javascript:, data: and ftp: token URLs; they fail later as retryable TOKEN_ENDPOINT_FAILED",
-}, () => {
+bad("RepairFlow: a tokenUrl that is not http(s) is INVALID_OPTIONS", () => {
   for (const tokenUrl of ["javascript:alert(1)", "data:application/json,{}", "ftp://app.example/token"]) {
     throwsCoded(() => new RepairFlow({ tokenUrl }), "INVALID_OPTIONS", "tokenUrl");
   }
 });
 
-bad("RepairFlow: timeoutMs of 2^31 is refused, or it waits that long", {
-  todo: "library bug: readOptions allows timeoutMs up to 2^31, one past the timers' 2^31-1 limit; AbortSignal.timeout(2^31) fires after 1 ms, so every request times out at once",
-}, async () => {
+bad("RepairFlow: timeoutMs of 2^31 is refused, or it waits that long", async () => {
   const restore = withWindowEvents();
   try {
     let flow;
@@ -797,9 +776,7 @@ bad("prefetch() of a bad answer or a bad connection resolves false", async () =>
   assert.equal(calls.length, 2);
 });
 
-bad("start() where the page has no window events does not wedge the flow", {
-  todo: "library bug (minor): js/repair-flow.js start() sets the session before addEventListener('pagehide'); when that throws (Node, no window) the flow keeps a session that never ends",
-}, async () => {
+bad("start() where the page has no window events does not wedge the flow", async () => {
   const { flow } = flowAnswering([Promise.resolve({})]);
   let first;
   try {
@@ -814,9 +791,7 @@ bad("start() where the page has no window events does not wedge the flow", {
 
 // ---------------------------------------------------------------- memory
 
-test("the remembered answers do not keep huge inputs alive", {
-  todo: "library bug: js/api.js remembers up to 1024 answers whatever their size; each distinct 5 MB institution name keeps ~15 MB alive (200 calls: 3 GB, then the process dies)",
-}, () => {
+test("the remembered answers do not keep huge inputs alive", () => {
   const result = inChild(`
     import { explain } from "meld-repair";
     const gc = globalThis.gc;
