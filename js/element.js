@@ -130,6 +130,8 @@ export class MeldConnectionStatus extends Base {
   #explanation = null;
   #state = "idle";
   #injectedFlow = null;
+  /** The injected flow whose events the element follows (only while connected: no leak). */
+  #watched = null;
   #ownFlow = null;
   #ownFlowStale = false;
   /** The running start() promise (double clicks get the same one). */
@@ -183,12 +185,26 @@ export class MeldConnectionStatus extends Base {
   }
 
   set flow(value) {
-    if (value !== null && value !== undefined && (typeof value !== "object" || typeof value.start !== "function")) {
+    if (value !== null && value !== undefined && !(value instanceof RepairFlow)) {
       throw new MeldRepairError("INVALID_OPTIONS", "flow must be a RepairFlow (or null to build one from the attributes)");
     }
     this.#injectedFlow = value ?? null;
+    this.#listenTo(this.isConnected ? this.#injectedFlow : null);
     this.#dropOwnFlow(false);
   }
+
+  /** Follows an injected flow's state and widget events while the element is in the page. */
+  #listenTo(flow) {
+    if (this.#watched === flow) return;
+    this.#watched?.removeEventListener("statechange", this.#onFlowState);
+    this.#watched?.removeEventListener("widgetevent", this.#onFlowEvent);
+    this.#watched = flow;
+    flow?.addEventListener("statechange", this.#onFlowState);
+    flow?.addEventListener("widgetevent", this.#onFlowEvent);
+  }
+
+  #onFlowState = (event) => this.#setState(event.detail);
+  #onFlowEvent = (event) => this.#dispatch("meld-repair-event", event.detail);
 
   /** What decide() says about the connection; null without one. */
   get decision() {
@@ -221,6 +237,7 @@ export class MeldConnectionStatus extends Base {
         this[name] = value;
       }
     }
+    this.#listenTo(this.#injectedFlow);
     this.#render();
     this.#reportError();
   }
@@ -229,7 +246,9 @@ export class MeldConnectionStatus extends Base {
     // Moving an element is a disconnect and a connect in one task: only a real removal ends
     // its own flow (a running session resolves "cancelled", reason "app_closed").
     queueMicrotask(() => {
-      if (!this.isConnected) this.#dropOwnFlow(true);
+      if (this.isConnected) return;
+      this.#listenTo(null);
+      this.#dropOwnFlow(true);
     });
   }
 
@@ -283,7 +302,6 @@ export class MeldConnectionStatus extends Base {
     }
     if (promise === this.#pending) return promise; // the same session: one outcome
     this.#pending = promise;
-    if (flow !== this.#ownFlow) this.#setState(flow.state); // an injected flow reports nothing to us
     promise.then(
       (outcome) => {
         if (this.#pending === promise) this.#pending = null;

@@ -387,8 +387,18 @@ export type RepairOutcome =
   | { status: "failed"; connectionId: string; decision: Decision; metadata: null; reason: null; error: MeldRepairError; dataArrivesByWebhook: false; note: null }
   | { status: "not_needed"; connectionId: string | null; decision: Decision };
 
-/** The repair of a broken connection: token from the app's backend, Meld's widget, one outcome. */
-export class RepairFlow {
+export interface RepairFlowEventMap {
+  /** The state changed; `detail` is the new state (as `onStateChange`). */
+  statechange: CustomEvent<FlowState>;
+  /** The widget posted an event; `detail` is it (as `onEvent`). */
+  widgetevent: CustomEvent<WidgetEvent>;
+}
+
+/**
+ * The repair of a broken connection: token from the app's backend, Meld's widget, one outcome.
+ * Also an EventTarget (`statechange`, `widgetevent`), so several parts of a page can watch it.
+ */
+export class RepairFlow extends EventTarget {
   constructor(options: RepairFlowOptions);
   readonly state: FlowState;
   /** Gets and caches the token ahead of the click; resolves true when one is ready, never rejects. */
@@ -399,4 +409,8 @@ export class RepairFlow {
   close(): void;
   /** Closes and forgets every cached token (on logout). Later `start()` calls reject `SESSION_CLOSED`. */
   destroy(): void;
+  addEventListener<K extends keyof RepairFlowEventMap>(type: K, listener: (event: RepairFlowEventMap[K]) => void, options?: boolean | AddEventListenerOptions): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof RepairFlowEventMap>(type: K, listener: (event: RepairFlowEventMap[K]) => void, options?: boolean | EventListenerOptions): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }

@@ -89,7 +89,12 @@ function absoluteUrl(url) {
   return absolute.href;
 }
 
-export class RepairFlow {
+/**
+ * Also an EventTarget, so several parts of a page can watch one flow: `statechange` (detail:
+ * the state) and `widgetevent` (detail: the widget event), besides the onStateChange and onEvent
+ * options.
+ */
+export class RepairFlow extends EventTarget {
   #options;
   #state = "idle";
   /** The running session: { connection, connectionId, decision, promise, resolve, token, widget, reserved, cleanup[] }. */
@@ -101,6 +106,7 @@ export class RepairFlow {
   #destroyed = false;
 
   constructor(options) {
+    super();
     this.#options = readOptions(options);
   }
 
@@ -228,6 +234,7 @@ export class RepairFlow {
       const widgetEvent = parseWidgetMessage(event.data);
       if (widgetEvent === null) return;
       this.#call(options.onEvent, widgetEvent);
+      this.dispatchEvent(new CustomEvent("widgetevent", { detail: widgetEvent }));
       if (widgetEvent.name === "connect_complete") {
         const { name, ...metadata } = widgetEvent;
         this.#feed(session, "widget_completed", { metadata });
@@ -271,6 +278,7 @@ export class RepairFlow {
     if (state === this.#state) return;
     this.#state = state;
     this.#call(this.#options.onStateChange, state);
+    this.dispatchEvent(new CustomEvent("statechange", { detail: state }));
   }
 
   /** App callbacks must not break the flow: their errors are rethrown outside it. */

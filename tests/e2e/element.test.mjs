@@ -324,8 +324,11 @@ test("an injected flow is used; a failure is announced and fired as the outcome"
       },
     });
     element.connection = { id: "conn_y", status: "RECONNECT_REQUIRED", statusReason: "LOGIN_REQUIRED", institutionName: "Tartan Bank" };
+    const states = [];
+    element.addEventListener("meld-repair-state", (event) => states.push(event.detail.state));
     const outcome = await element.start();
     return {
+      states,
       noTokenUrl,
       status: outcome.status,
       code: outcome.error.code,
@@ -334,6 +337,7 @@ test("an injected flow is used; a failure is announced and fired as the outcome"
     };
   });
   assert.equal(result.noTokenUrl, "INVALID_OPTIONS");
+  assert.deepEqual(result.states, ["fetching_token", "failed"], "the element follows the injected flow's states");
   assert.equal(result.status, "failed");
   assert.equal(result.code, "TOKEN_ENDPOINT_FAILED");
   assert.equal(result.state, "failed");

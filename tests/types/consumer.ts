@@ -34,6 +34,10 @@ defineCopy("fr", { login_requird: { title: "x" } });
 decide({ statusReason: "LOGIN_REQUIRED" });
 
 const flow = new RepairFlow({ tokenUrl: "/api/meld/repair", mode: "popup", onEvent: (event) => event.name });
+flow.addEventListener("statechange", (event) => {
+  const state: "idle" | "fetching_token" | "open" | "completed" | "cancelled" | "failed" = event.detail;
+  return state;
+});
 async function repair(): Promise<string> {
   const outcome: RepairOutcome = await flow.start(connection);
   if (outcome.status === "completed") return outcome.metadata.institutionName ?? "";
