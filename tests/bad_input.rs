@@ -8,72 +8,12 @@ use meld_repair::error::{Error, ErrorCode};
 use meld_repair::explain::{Catalog, CustomLocale, CustomText};
 use meld_repair::flow::jwt::expiry;
 use meld_repair::flow::message::{self, MessageFields, WidgetEvent};
-use meld_repair::flow::token::{self, RepairToken, TokenResponse, WidgetPolicy};
+use meld_repair::flow::token::{self, TokenResponse, WidgetPolicy};
 use meld_repair::flow::url::{self, normalize_origin};
 use meld_repair::rules::{advise, decide, Action, AdviseOptions, Connection, DecideOptions, Intent, Operation, Situation};
 
-const NOW: u64 = 1_700_000_000;
-const FIVE_MB: usize = 5 * 1024 * 1024;
-const CONNECTION: &str = "WQ5RitxnrnggqcT8noLoZN";
-const INSTITUTION: &str = "Ntj3AwgdridJc2rtfeheku";
-const PROD: &str = "https://institution-connect.meld.io";
-
-// ---------------------------------------------------------------- helpers
-
-fn b64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-fn jwt_with_payload(payload: &[u8]) -> String {
-    [b64url(br#"{"alg":"HS256","typ":"JWT"}"#), b64url(payload), b64url(b"not-a-real-signature-0123456789")].join(".")
-}
-
-/// A Meld-shaped connect token expiring at `exp` (written as given: `1.7e9` stays a float).
-fn jwt(exp: &str) -> String {
-    jwt_with_payload(format!(r#"{{"iss":"meld.io","connection":"{CONNECTION}","regions":["US"],"exp":{exp}}}"#).as_bytes())
-}
-
-fn good_token() -> String {
-    jwt(&(NOW + 3 * 3600).to_string())
-}
-
-fn widget_url(origin: &str, token: &str) -> String {
-    format!("{origin}/?connectToken={token}")
-}
-
-fn response(token: &str, widget: &str, id: &str) -> TokenResponse {
-    TokenResponse {
-        connect_token: Some(token.to_owned()),
-        widget_url: Some(widget.to_owned()),
-        id: Some(id.to_owned()),
-        institution_id: Some(INSTITUTION.to_owned()),
-    }
-}
-
-fn validate(response: &TokenResponse) -> Result<RepairToken, Error> {
-    token::validate(response, CONNECTION, &WidgetPolicy::default(), NOW)
-}
-
-/// The outcome is `code`, not retryable, and the message mentions each of `mentions`.
-#[track_caller]
-fn rejected(result: Result<RepairToken, Error>, code: ErrorCode, mentions: &[&str]) -> Error {
-    let error = result.expect_err("should be rejected");
-    assert_eq!(error.code, code, "{}", error.message);
-    assert!(!error.retryable);
-    for mention in mentions {
-        assert!(error.message.contains(mention), "message should mention {mention:?}: {}", error.message);
-    }
-    error
-}
+mod support;
+use support::*;
 
 fn meld(event_name: &str) -> MessageFields {
     MessageFields { domain: Some("meld-connect".into()), event_name: Some(event_name.into()), ..MessageFields::default() }

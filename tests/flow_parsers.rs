@@ -9,70 +9,8 @@ use meld_repair::flow::query::{query_pairs, query_param};
 use meld_repair::flow::token::{self, RepairToken, TokenResponse, WidgetPolicy, DEFAULT_WIDGET_ORIGINS};
 use meld_repair::flow::url::{self, is_loopback, normalize_origin};
 
-const NOW: u64 = 1_700_000_000;
-const FIVE_MB: usize = 5 * 1024 * 1024;
-const CONNECTION: &str = "WQ5RitxnrnggqcT8noLoZN";
-const INSTITUTION: &str = "Ntj3AwgdridJc2rtfeheku";
-const PROD: &str = "https://institution-connect.meld.io";
-const SANDBOX: &str = "https://institution-connect-sb.meld.io";
-
-// ---------------------------------------------------------------- helpers
-
-fn b64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}
-
-/// A JWT shaped like Meld's (HS256 header, the claims of reference §6.3), signature fake.
-fn jwt_with_payload(payload: &str) -> String {
-    [b64url(br#"{"alg":"HS256","typ":"JWT"}"#), b64url(payload.as_bytes()), b64url(b"not-a-real-signature-0123456789")].join(".")
-}
-
-fn jwt(exp: u64) -> String {
-    jwt_with_payload(&format!(
-        r#"{{"redirect":true,"regions":["US"],"iss":"meld.io","connection":"{CONNECTION}","exp":{exp},"iat":{iat},"account":"acc","customer":"cus","products":["BALANCES","TRANSACTIONS"],"routingProfile":{{"a":[1,{{"b":null}}]}}}}"#,
-        iat = exp - 14_400
-    ))
-}
-
-fn good_token() -> String {
-    jwt(NOW + 3 * 3600)
-}
-
-fn widget_url(origin: &str, token: &str) -> String {
-    format!("{origin}/?connectToken={token}")
-}
-
-fn response(token: &str, widget: &str, id: &str) -> TokenResponse {
-    TokenResponse {
-        connect_token: Some(token.to_owned()),
-        widget_url: Some(widget.to_owned()),
-        id: Some(id.to_owned()),
-        institution_id: Some(INSTITUTION.to_owned()),
-    }
-}
-
-fn validate(response: &TokenResponse) -> Result<RepairToken, Error> {
-    token::validate(response, CONNECTION, &WidgetPolicy::default(), NOW)
-}
-
-#[track_caller]
-fn expect_error(result: Result<RepairToken, Error>, code: ErrorCode, mentions: &[&str]) -> Error {
-    let error = result.expect_err("should be rejected");
-    assert_eq!(error.code, code, "{}", error.message);
-    for mention in mentions {
-        assert!(error.message.contains(mention), "message should mention {mention:?}: {}", error.message);
-    }
-    error
-}
+mod support;
+use support::*;
 
 /// Neither the token nor any 8-character piece of it appears in the message.
 #[track_caller]
@@ -434,16 +372,16 @@ fn jwt_rejects_malformed_tokens() {
 fn jwt_depth_and_length_are_capped() {
     let nested = |depth: usize| format!(r#"{{"exp":1,"a":{}1{}}}"#, "[".repeat(depth), "]".repeat(depth));
     // The payload object is level 1, so 63 arrays inside it reach the cap exactly.
-    assert_eq!(expiry(&jwt_with_payload(&nested(63))), Some(1));
-    assert_eq!(expiry(&jwt_with_payload(&nested(64))), None);
+    assert_eq!(expiry(&jwt_with_payload(nested(63))), Some(1));
+    assert_eq!(expiry(&jwt_with_payload(nested(64))), None);
     let objects = |depth: usize| format!(r#"{{"exp":1,"a":{}1{}}}"#, r#"{"k":"#.repeat(depth), "}".repeat(depth));
-    assert_eq!(expiry(&jwt_with_payload(&objects(63))), Some(1));
-    assert_eq!(expiry(&jwt_with_payload(&objects(64))), None);
-    assert_eq!(expiry(&jwt_with_payload(&"[".repeat(10_000))), None);
-    assert_eq!(expiry(&jwt_with_payload(&format!(r#"{{"exp":1,"a":{}}}"#, "[".repeat(10_000)))), None);
+    assert_eq!(expiry(&jwt_with_payload(objects(63))), Some(1));
+    assert_eq!(expiry(&jwt_with_payload(objects(64))), None);
+    assert_eq!(expiry(&jwt_with_payload("[".repeat(10_000))), None);
+    assert_eq!(expiry(&jwt_with_payload(format!(r#"{{"exp":1,"a":{}}}"#, "[".repeat(10_000)))), None);
 
     // 16 KB in all is fine; one byte more is not, whatever it holds.
-    let filler = |len: usize| jwt_with_payload(&format!(r#"{{"exp":5,"pad":"{}"}}"#, "x".repeat(len)));
+    let filler = |len: usize| jwt_with_payload(format!(r#"{{"exp":5,"pad":"{}"}}"#, "x".repeat(len)));
     let longest = (12_000..12_400).map(filler).take_while(|t| t.len() <= 16_384).last().unwrap();
     assert!(longest.len() > 16_380, "{}", longest.len());
     assert_eq!(expiry(&longest), Some(5));
@@ -496,18 +434,18 @@ fn missing_fields_are_named() {
                 1 => broken.widget_url = value.clone(),
                 _ => broken.id = value.clone(),
             }
-            let error = expect_error(validate(&broken), ErrorCode::InvalidTokenResponse, &["no ", name]);
+            let error = rejected(validate(&broken), ErrorCode::InvalidTokenResponse, &["no ", name]);
             assert!(!error.retryable);
         }
     }
-    let error = expect_error(validate(&TokenResponse::default()), ErrorCode::InvalidTokenResponse, &[]);
+    let error = rejected(validate(&TokenResponse::default()), ErrorCode::InvalidTokenResponse, &[]);
     assert!(error.message.contains("connectToken"));
 }
 
 #[test]
 fn another_connections_id_is_rejected() {
     let token = good_token();
-    let error = expect_error(
+    let error = rejected(
         validate(&response(&token, &widget_url(PROD, &token), "someOtherConnection")),
         ErrorCode::InvalidTokenResponse,
         &["\"someOtherConnection\"", CONNECTION, "POST /bank-linking/connect/repair"],
@@ -520,7 +458,7 @@ fn another_connections_id_is_rejected() {
     );
     // Exact comparison: no trimming, no case folding.
     for id in [format!(" {CONNECTION}"), CONNECTION.to_lowercase(), format!("{CONNECTION}\0")] {
-        expect_error(validate(&response(&token, &widget_url(PROD, &token), &id)), ErrorCode::InvalidTokenResponse, &["not the connection"]);
+        rejected(validate(&response(&token, &widget_url(PROD, &token), &id)), ErrorCode::InvalidTokenResponse, &["not the connection"]);
     }
 }
 
@@ -528,7 +466,7 @@ fn another_connections_id_is_rejected() {
 fn expired_tokens_are_rejected() {
     for exp in [0, NOW - 3600, NOW, NOW + 30] {
         let token = jwt(exp.max(14_400));
-        let error = expect_error(
+        let error = rejected(
             validate(&response(&token, &widget_url(PROD, &token), CONNECTION)),
             ErrorCode::InvalidTokenResponse,
             &["the backend returned an expired token", "POST /bank-linking/connect/repair"],
@@ -554,7 +492,7 @@ fn malformed_tokens_are_invalid_responses() {
         jwt_with_payload(r#"{"exp":-1800000000}"#),              // exp negative
         "opaque-token-that-is-not-a-jwt".to_owned(),
     ] {
-        let error = expect_error(
+        let error = rejected(
             validate(&response(&token, &widget_url(PROD, &token), CONNECTION)),
             ErrorCode::InvalidTokenResponse,
             &["connectToken is not a JWT"],
@@ -590,7 +528,7 @@ fn widget_url_rejections() {
         (format!("http://localhost:8080/?connectToken={token}"), "allowInsecureLoopback"),
     ];
     for (widget, mention) in &cases {
-        let error = expect_error(validate(&response(&token, widget, CONNECTION)), ErrorCode::WidgetUrlRejected, &[mention]);
+        let error = rejected(validate(&response(&token, widget, CONNECTION)), ErrorCode::WidgetUrlRejected, &[mention]);
         assert!(!error.retryable);
         assert_token_not_in(&error.message, &token);
         assert_token_not_in(&error.message, &other);
@@ -672,10 +610,10 @@ fn huge_inputs_are_rejected_quickly() {
     let huge = "A".repeat(FIVE_MB);
     let widget = widget_url(PROD, &token);
 
-    let error = expect_error(validate(&response(&huge, &widget_url(PROD, &huge), CONNECTION)), ErrorCode::InvalidTokenResponse, &["not a JWT"]);
+    let error = rejected(validate(&response(&huge, &widget_url(PROD, &huge), CONNECTION)), ErrorCode::InvalidTokenResponse, &["not a JWT"]);
     assert!(error.message.len() < 400);
 
-    let error = expect_error(validate(&response(&token, &widget, &huge)), ErrorCode::InvalidTokenResponse, &["not the connection", "5242880 characters"]);
+    let error = rejected(validate(&response(&token, &widget, &huge)), ErrorCode::InvalidTokenResponse, &["not the connection", "5242880 characters"]);
     assert!(error.message.len() < 400);
     let error = token::validate(&response(&token, &widget, CONNECTION), &huge, &WidgetPolicy::default(), NOW).unwrap_err();
     assert!(error.message.len() < 400);
@@ -688,7 +626,7 @@ fn huge_inputs_are_rejected_quickly() {
         format!("{PROD}/?{}connectToken={token}", "x=1&".repeat(FIVE_MB / 4)),
         format!("{PROD}/{}", "\u{e9}".repeat(FIVE_MB / 2)),
     ] {
-        let error = expect_error(validate(&response(&token, &widget, CONNECTION)), ErrorCode::WidgetUrlRejected, &[]);
+        let error = rejected(validate(&response(&token, &widget, CONNECTION)), ErrorCode::WidgetUrlRejected, &[]);
         assert!(error.message.len() < 400, "{}", error.message);
     }
 }

@@ -30,6 +30,7 @@ const ROOT = new URL("../../", import.meta.url);
 const SANDBOX = "/sandbox.html?csp=strict";
 const SEQUENCES = Number(process.env.PROPERTY_SEQUENCES ?? 10_000);
 const BATCH = 500; // sequences per page.evaluate
+const PAGES = 2; // pages running batches side by side
 const TIMEOUT_MS = 20; // the flow's own fetchToken timeout: small, so `wait` ops can outlast it
 const SEED = process.env.PROPERTY_SEED !== undefined ? Number(process.env.PROPERTY_SEED) >>> 0 : randomInt(2 ** 32);
 const ONLY = process.env.PROPERTY_ONLY !== undefined ? Number(process.env.PROPERTY_ONLY) : null;
@@ -593,8 +594,16 @@ function installProperty({ widgetOrigin, timeoutMs, masterSeed }) {
 
 test(`the session machine, ${ONLY !== null ? `sequence ${ONLY}` : `${SEQUENCES} random sequences`}: one outcome per session, nothing left behind`, { timeout: 600_000 }, async (t) => {
   const started = Date.now();
-  const { page, problems: pageProblems } = await openPage(browser, `${sim.appUrl}${SANDBOX}`);
-  assert.equal(await page.evaluate(installProperty, { widgetOrigin: sim.widgetOrigin, timeoutMs: TIMEOUT_MS, masterSeed: SEED }), true);
+  // Two pages (two renderer processes) take batches from one queue: much of a page's time is
+  // spent waiting (timers, a widget iframe being built), which the other page can use.
+  const pages = await Promise.all(
+    Array.from({ length: ONLY !== null ? 1 : PAGES }, async () => {
+      const session = await openPage(browser, `${sim.appUrl}${SANDBOX}`);
+      const installed = await session.page.evaluate(installProperty, { widgetOrigin: sim.widgetOrigin, timeoutMs: TIMEOUT_MS, masterSeed: SEED });
+      assert.equal(installed, true);
+      return session;
+    }),
+  );
 
   const totals = {};
   const failures = [];
@@ -607,18 +616,22 @@ test(`the session machine, ${ONLY !== null ? `sequence ${ONLY}` : `${SEQUENCES} 
     }
   };
   const to = ONLY !== null ? ONLY + 1 : SEQUENCES;
-  for (let from = ONLY ?? 0; from < to; from += BATCH) {
-    const batch = await page.evaluate(
-      ([a, b, only]) => window.__property.runBatch(a, b, only),
-      [from, Math.min(from + BATCH, to), ONLY],
-    );
-    merge(totals, batch.totals);
-    failures.push(...batch.failures);
-    failureCount += batch.failureCount;
-    late.push(...batch.late);
-  }
-  const drained = await page.evaluate(() => window.__property.drain());
-  late.push(...drained.late);
+  const queue = [];
+  for (let from = ONLY ?? 0; from < to; from += BATCH) queue.push([from, Math.min(from + BATCH, to)]);
+  const drained = await Promise.all(
+    pages.map(async ({ page }) => {
+      for (let range = queue.shift(); range; range = queue.shift()) {
+        const batch = await page.evaluate(([a, b, only]) => window.__property.runBatch(a, b, only), [...range, ONLY]);
+        merge(totals, batch.totals);
+        failures.push(...batch.failures);
+        failureCount += batch.failureCount;
+        late.push(...batch.late);
+      }
+      return page.evaluate(() => window.__property.drain());
+    }),
+  );
+  failures.sort((a, b) => a.index - b.index);
+  for (const d of drained) late.push(...d.late);
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
   const fmt = (o) => Object.entries(o ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k} ${v}`).join(", ");
@@ -629,7 +642,7 @@ test(`the session machine, ${ONLY !== null ? `sequence ${ONLY}` : `${SEQUENCES} 
     `widget opened ${totals.opened}, right-sender completes ${totals.rightCompletes}, joined start() ${totals.joins}, SESSION_IN_PROGRESS ${totals.rejectedInProgress}, fetchToken calls ${totals.fetchCalls}`,
   );
   t.diagnostic(
-    `sequences ending with a fetchToken timeout (AbortSignal.timeout) still pending: ${totals.sequencesEndingWithTimeoutTimers}; after the run: ${drained.timeoutTimersPending}`,
+    `sequences ending with a fetchToken timeout (AbortSignal.timeout) still pending: ${totals.sequencesEndingWithTimeoutTimers}; after the run: ${drained.map((d) => d.timeoutTimersPending).join(" + ")}`,
   );
 
   const report = failures
@@ -638,11 +651,13 @@ test(`the session machine, ${ONLY !== null ? `sequence ${ONLY}` : `${SEQUENCES} 
     .join("\n");
   assert.equal(failureCount, 0, `${failureCount} of ${totals.sequences} sequences broke the property; the first:\n${report}`);
   assert.deepEqual(late, [], "callbacks or promises after their sequence ended");
-  assert.deepEqual(
-    { listeners: drained.listeners, timers: drained.timers, dom: drained.dom, timeoutTimersPending: drained.timeoutTimersPending },
-    { listeners: [], timers: 0, dom: 0, timeoutTimersPending: 0 },
-    "after the run: no listener, timer, fetchToken timeout or widget of the package left",
-  );
+  for (const { listeners, timers, dom, timeoutTimersPending } of drained) {
+    assert.deepEqual(
+      { listeners, timers, dom, timeoutTimersPending },
+      { listeners: [], timers: 0, dom: 0, timeoutTimersPending: 0 },
+      "after the run: no listener, timer, fetchToken timeout or widget of the package left",
+    );
+  }
   if (ONLY === null) {
     assert.ok(totals.sequences >= 10_000 || SEQUENCES < 10_000, "at least 10,000 sequences");
     // The generator reaches every kind of ending (else the run proves little).
@@ -651,5 +666,5 @@ test(`the session machine, ${ONLY !== null ? `sequence ${ONLY}` : `${SEQUENCES} 
     for (const reason of ["customer_closed", "app_closed", "page_hidden"]) assert.ok(totals.reasons[reason] > 0, `no ${reason}`);
     assert.ok(totals.rejectedInProgress > 0 && totals.joins > 0, "start() during a session was exercised");
   }
-  assert.deepEqual(await pageProblems(), [], "no page error, console error or CSP violation");
+  for (const { problems } of pages) assert.deepEqual(await problems(), [], "no page error, console error or CSP violation");
 });
