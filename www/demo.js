@@ -20,6 +20,8 @@
 //   #demo-log > li[data-kind]         "state" | "event" | "outcome" | "error" | "info"
 //     outcome entries: data-status, data-connection-id, data-code (failed), data-reason (cancelled)
 
+import { el, hidden, severityBadge } from "/dom.js";
+
 const section = document.getElementById("repair-demo");
 const connectionsList = document.getElementById("demo-connections");
 const statusLine = document.getElementById("demo-status");
@@ -55,12 +57,6 @@ const FAULTS = {
   foreign_widget: { failNext: [], fault: "foreign_widget", faultSticky: true },
 };
 
-const SEVERITY = {
-  error: { label: "Error", icon: "✕" },
-  warning: { label: "Warning", icon: "!" },
-  info: { label: "Info", icon: "i" },
-  success: { label: "Success", icon: "✓" },
-};
 
 const TEXT = {
   en: {
@@ -75,23 +71,7 @@ const TEXT = {
   },
 };
 
-// Small DOM helper, as in gallery.js: strings become text nodes, attributes go through
-// setAttribute (never `style`, never event handlers).
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "hidden") node.hidden = Boolean(value);
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(typeof child === "string" ? document.createTextNode(child) : child);
-  }
-  return node;
-}
 
-const hidden = (text) => el("span", { class: "visually-hidden" }, text);
 
 // A JWT (three base64url parts) or a connectToken query parameter: never shown, whatever text
 // carries it. The flow's own messages never contain the token; this is the belt to its braces.
@@ -334,16 +314,6 @@ function main(api) {
     result.hidden = false;
   }
 
-  function severityBadge(severity) {
-    const { label, icon } = SEVERITY[severity] ?? { label: severity, icon: "?" };
-    return el(
-      "span",
-      { class: `badge badge-${SEVERITY[severity] ? severity : "unknown"}`, "data-field": "severity", "data-value": severity },
-      el("span", { class: "badge-icon", "aria-hidden": "true" }, icon),
-      hidden("Severity: "),
-      label,
-    );
-  }
 
   function card(connection) {
     const lang = locale();

@@ -11,6 +11,8 @@
 //                                   retryAfterSeconds (data-value holds the raw value)
 //   [data-locale="en"|"es"] [data-field]   title, message, actionLabel, severity
 
+import { el, hidden, severityBadge } from "/dom.js";
+
 /** Shown on every card; the unknown-status card uses a name full of markup on purpose. */
 const INSTITUTION = "First Platypus Bank";
 const MARKUP_INSTITUTION = 'Banco <b>Ñandú</b> & "Hijos" <img src=x>';
@@ -23,12 +25,6 @@ const LOCALES = [
   { locale: "es", label: "Spanish (Español)" },
 ];
 
-const SEVERITY = {
-  error: { label: "Error", icon: "✕" },
-  warning: { label: "Warning", icon: "!" },
-  info: { label: "Info", icon: "i" },
-  success: { label: "Success", icon: "✓" },
-};
 
 const gallery = document.getElementById("gallery");
 const groupsRoot = document.getElementById("gallery-groups");
@@ -52,23 +48,7 @@ function gallerySituations(knownSituations) {
   return [...current, ...legacy, ...unknown];
 }
 
-// Small DOM helper: el("p", { class: "x", lang: "es" }, "text", child, ...). Strings become
-// text nodes; attributes go through setAttribute (never `style`, never event handlers).
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attrs)) {
-    if (value === null || value === undefined || value === false) continue;
-    if (name === "hidden") node.hidden = Boolean(value);
-    else node.setAttribute(name, value === true ? "" : String(value));
-  }
-  for (const child of children.flat(Infinity)) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(typeof child === "string" ? document.createTextNode(child) : child);
-  }
-  return node;
-}
 
-const hidden = (text) => el("span", { class: "visually-hidden" }, text);
 const code = (text) => el("code", {}, text);
 
 let idCounter = 0;
@@ -87,16 +67,6 @@ function formatSeconds(seconds) {
   return `${seconds} s (about ${Math.round(seconds / 60)} min)`;
 }
 
-function severityBadge(severity) {
-  const { label, icon } = SEVERITY[severity] ?? { label: severity, icon: "?" };
-  return el(
-    "span",
-    { class: `badge badge-${SEVERITY[severity] ? severity : "unknown"}`, "data-field": "severity", "data-value": severity },
-    el("span", { class: "badge-icon", "aria-hidden": "true" }, icon),
-    hidden("Severity: "),
-    label,
-  );
-}
 
 function decisionList(decision) {
   const rows = [

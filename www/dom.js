@@ -1,0 +1,39 @@
+// DOM helpers shared by the demo and the gallery. Text always becomes text nodes, never markup:
+// institution names come from banks and may contain markup.
+
+/** el("p", { class: "x", lang: "es" }, "text", child, ...): attributes through setAttribute (never `style`, never event handlers). */
+export function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "hidden") node.hidden = Boolean(value);
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+/** Text for screen readers only. */
+export const hidden = (text) => el("span", { class: "visually-hidden" }, text);
+
+const SEVERITY = {
+  error: { label: "Error", icon: "✕" },
+  warning: { label: "Warning", icon: "!" },
+  info: { label: "Info", icon: "i" },
+  success: { label: "Success", icon: "✓" },
+};
+
+/** An explanation's severity as icon and word, not colour alone. */
+export function severityBadge(severity) {
+  const { label, icon } = SEVERITY[severity] ?? { label: severity, icon: "?" };
+  return el(
+    "span",
+    { class: `badge badge-${SEVERITY[severity] ? severity : "unknown"}`, "data-field": "severity", "data-value": severity },
+    el("span", { class: "badge-icon", "aria-hidden": "true" }, icon),
+    hidden("Severity: "),
+    label,
+  );
+}
