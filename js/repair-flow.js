@@ -320,17 +320,23 @@ export class RepairFlow extends EventTarget {
   async #requestToken(connection, connectionId) {
     const { fetchToken, tokenUrl, headers, timeoutMs, retries } = this.#options;
     if (!fetchToken) return requestRepairToken(tokenUrl, connectionId, headers, timeoutMs, retries);
-    const signal = AbortSignal.timeout(timeoutMs);
-    const timedOut = new Promise((_, reject) =>
-      signal.addEventListener("abort", () =>
-        reject(new MeldRepairError("TOKEN_ENDPOINT_TIMEOUT", `fetchToken did not settle within ${timeoutMs} ms`, true)),
-      ),
-    );
+    // A timer cleared once fetchToken settles (AbortSignal.timeout cannot be cancelled and would
+    // abort the app's signal long after its request succeeded).
+    const controller = new AbortController();
+    let timer;
+    const timedOut = new Promise((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new MeldRepairError("TOKEN_ENDPOINT_TIMEOUT", `fetchToken did not settle within ${timeoutMs} ms`, true));
+      }, timeoutMs);
+    });
     try {
-      return await Promise.race([fetchToken(connection, { signal }), timedOut]);
+      return await Promise.race([fetchToken(connection, { signal: controller.signal }), timedOut]);
     } catch (error) {
       if (error instanceof MeldRepairError) throw error;
       throw new MeldRepairError("TOKEN_ENDPOINT_FAILED", `fetchToken threw: ${error?.message ?? error}`, true, { cause: error });
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
