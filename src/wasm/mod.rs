@@ -32,6 +32,9 @@ extern "C" {
     fn explanation_shape(title: &str, message: &str, action_label: JsValue, severity: JsValue, locale: &str, code: JsValue) -> JsValue;
 }
 
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 thread_local! {
     /// The app's own wording, added with `defineCopy`. A `Cell` taken and put back rather than
     /// a `RefCell`: no borrow-failure panic path (and its formatting) in the module.
