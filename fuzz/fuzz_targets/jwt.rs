@@ -8,13 +8,15 @@
 //! header and signature, so the fuzzer can work on the JSON directly.
 #![no_main]
 
+mod common;
+
 use libfuzzer_sys::fuzz_target;
 use meld_repair::flow::jwt::{expiry, MAX_DEPTH, MAX_TOKEN_LEN};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let token = match text.strip_prefix("json:") {
-        Some(payload) => ["eyJhbGciOiJIUzI1NiJ9.", &encode(payload.as_bytes()), ".c2ln"].concat(),
+        Some(payload) => ["eyJhbGciOiJIUzI1NiJ9.", &common::b64url(payload.as_bytes()), ".c2ln"].concat(),
         None => text.into_owned(),
     };
     let got = expiry(&token);
@@ -148,14 +150,3 @@ fn decode(part: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn encode(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}

@@ -104,18 +104,6 @@ fuzz_target!(|data: &[u8]| {
 /// (any text: the fuzzer may make it something other than a number).
 fn meld_jwt(exp: &str) -> String {
     let payload = [r#"{"iss":"meld.io","connection":"WQ5RitxnrnggqcT8noLoZN","regions":["US"],"exp":"#, exp, "}"].concat();
-    [b64url(br#"{"alg":"HS256","typ":"JWT"}"#), b64url(payload.as_bytes()), b64url(b"fake-signature-0123456789abcdef")].join(".")
+    [common::b64url(br#"{"alg":"HS256","typ":"JWT"}"#), common::b64url(payload.as_bytes()), common::b64url(b"fake-signature-0123456789abcdef")].join(".")
 }
 
-fn b64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}
