@@ -122,6 +122,7 @@ export type ErrorCode =
   | "POPUP_BLOCKED"
   | "SESSION_CLOSED"
   | "SESSION_IN_PROGRESS"
+  | "WASM_LOAD_FAILED"
   | "INTERNAL_ERROR";
 // #endregion
 

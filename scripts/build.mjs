@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { INLINE_MODULE, inlineWasm } from "./inline-wasm.mjs";
 import { payloadSizes } from "./sizes.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -41,14 +42,14 @@ run(join(root, "node_modules/.bin/wasm-opt"), [
 //    bundled with what it imports; the code they share (API, glue, flow) becomes one chunk, so
 //    a page loads two JS files and the wasm instead of a waterfall of modules.
 const snippets = join(glue, "snippets", readdirSync(join(glue, "snippets"))[0], "js");
-await build({
+const options = {
   entryPoints: ["index.js", "node.js", "element.js"].map((entry) => join(root, "js", entry)),
   outdir: pkg,
   bundle: true,
   splitting: true,
   format: "esm",
   platform: "neutral",
-  external: ["node:*"],
+  external: ["node:*", `./${INLINE_MODULE}`], // the inlined wasm: its own file, step 4b
   chunkNames: "shared-[hash]",
   minify: true,
   keepNames: true, // stack traces and `constructor.name` stay readable
@@ -56,7 +57,11 @@ await build({
   sourcesContent: true,
   logLevel: "warning",
   plugins: [wasmBindgenOutput()],
-});
+};
+await build(options);
+
+// 4b. The wasm inside JS, for the Node entry and `meld-repair/inline` (scripts/inline-wasm.mjs).
+await inlineWasm({ root, pkg, options });
 
 // The wasm's snippet copies of js/ files are the ones it calls into; every import of those
 // files must reach the same copy (one MeldRepairError class, so `instanceof` holds).

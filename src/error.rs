@@ -16,6 +16,8 @@ pub enum ErrorCode {
     PopupBlocked,
     SessionClosed,
     SessionInProgress,
+    /// Thrown by the browser entries' JS (js/load-wasm.js): listed here so the types name it.
+    WasmLoadFailed,
     Internal,
 }
 
@@ -35,6 +37,7 @@ impl ErrorCode {
         (ErrorCode::PopupBlocked,         "POPUP_BLOCKED",          true),
         (ErrorCode::SessionClosed,        "SESSION_CLOSED",         false),
         (ErrorCode::SessionInProgress,    "SESSION_IN_PROGRESS",    true),
+        (ErrorCode::WasmLoadFailed,       "WASM_LOAD_FAILED",       false),
         (ErrorCode::Internal,             "INTERNAL_ERROR",         true),
     ];
 

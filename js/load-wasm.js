@@ -1,0 +1,46 @@
+// Loads the wasm for a browser entry and, when that fails, throws a MeldRepairError
+// (WASM_LOAD_FAILED) that says what to do, instead of wasm-bindgen's bare "failed to fetch Wasm".
+// The usual cause is a bundler that did not copy the .wasm next to its output (esbuild, Rollup
+// without a plugin, bun build, deno bundle), or a server answering a missing file with a page.
+import { MeldRepairError } from "./errors.js";
+
+const FIX =
+  "Copy node_modules/meld-repair/pkg/meld_repair_bg.wasm next to your bundle (esbuild, Rollup, bun build and " +
+  'deno bundle do not), or import "meld-repair/inline", which carries it inside the JS: see ' +
+  '"Bundlers that do not copy the wasm" in the README.';
+
+const failure = (what, retryable, cause) =>
+  new MeldRepairError("WASM_LOAD_FAILED", `meld-repair could not load its WebAssembly: ${what}`, retryable, cause === undefined ? undefined : { cause });
+
+/**
+ * `init` is wasm-bindgen's; `source` the wasm's URL (fetched here, so a failed answer can be
+ * told apart from a module that does not compile) or a Response holding it.
+ */
+export async function loadWasm(init, source) {
+  let response = source;
+  if (!(source instanceof Response)) {
+    try {
+      response = await fetch(source);
+    } catch (cause) {
+      throw failure(`${source} could not be fetched (${cause?.message ?? cause})`, true, cause);
+    }
+    if (!response.ok) {
+      const status = `${response.status} ${response.statusText}`.trim();
+      throw failure(`${source} answered ${status}. ${FIX}`, response.status >= 500);
+    }
+  }
+  const type = response.headers.get("Content-Type") ?? "no Content-Type";
+  try {
+    await init({ module_or_path: response });
+  } catch (cause) {
+    if (!(cause instanceof WebAssembly.CompileError)) throw cause;
+    const where = response.url || "the inlined wasm";
+    if (/unsafe-eval|wasm-eval/.test(cause.message)) {
+      throw failure(`the page's Content-Security-Policy forbids it: add 'wasm-unsafe-eval' to script-src`, false, cause);
+    }
+    if (!type.startsWith("application/wasm")) {
+      throw failure(`${where} is ${type}, not application/wasm (a page served for a missing file?). ${FIX}`, false, cause);
+    }
+    throw failure(`${where} does not compile (${cause.message})`, false, cause);
+  }
+}
