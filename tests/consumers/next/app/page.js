@@ -1,0 +1,23 @@
+// A server component: explain() and decide() run on the server (prerendered by `next build`),
+// so the text is in the HTML before any JavaScript runs.
+import { decide, explain } from "meld-repair";
+import ClientDecision from "./ClientDecision.js";
+
+const connection = {
+  id: "conn_1",
+  status: "RECONNECT_REQUIRED",
+  statusReason: "LOGIN_REQUIRED",
+  institutionName: "First Platypus Bank",
+};
+
+export default function Page() {
+  const { title, message } = explain(connection, { locale: "en" });
+  return (
+    <main>
+      <h1 id="title">{title}</h1>
+      <p id="message">{message}</p>
+      <p id="server-decision">server decision: {decide(connection).action}</p>
+      <ClientDecision connection={connection} />
+    </main>
+  );
+}
