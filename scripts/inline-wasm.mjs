@@ -33,6 +33,8 @@ export async function inlineWasm({ root, pkg, options }) {
     ...options,
     entryPoints: { inline: join(root, "js/inline.js"), "inline-element": join(root, "js/element.js") },
     chunkNames: "inline-shared-[hash]",
+    // The browser entries' maps cover the same sources; these would add 43 KB to the tarball.
+    sourcemap: false,
     plugins: [
       ...options.plugins,
       {
