@@ -8,11 +8,11 @@
 // When the browser entry's wasm is missing or is not wasm, the import fails with a
 // MeldRepairError that says what to do: checked on a real esbuild bundle.
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { CONNECTION, getBrowser, npmRun, prepare, readPage, run, serve, timed } from "./harness.mjs";
+import { CONNECTION, getBrowser, npmRun, prepare, readPage, ROOT, run, serve, timed } from "./harness.mjs";
 import { openPage } from "../e2e/harness.mjs";
 
 const CONSUMERS = ["webpack", "rollup", "esbuild", "bun", "deno"];
@@ -142,4 +142,19 @@ test("Deno: the runtime with no permission flag, and deno bundle with meld-repai
   await timed("deno bundle", () => npmRun(dir, "build", env));
   assert.deepEqual(wasmFiles(join(dir, "dist")), []);
   await timed("deno page", async () => assertPage(`${await serve(dir)}/index.html`));
+});
+
+test("the README quotes these consumers as the tests run them", () => {
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  const source = (path) => readFileSync(new URL(path, import.meta.url), "utf8").trimEnd();
+  for (const path of ["next/app/page.js", "next/app/ClientDecision.js", "next/app/api/decision/route.js"]) {
+    assert.ok(readme.includes(source(path)), `README quotes tests/consumers/${path}`);
+  }
+  const inline = source("bun/src/main.js").split("\n").slice(0, 2).map((line) => `   ${line}`).join("\n");
+  assert.ok(readme.includes(inline), "README quotes the inline imports");
+  const scripts = (name) => JSON.parse(source(`${name}/package.json`)).scripts;
+  for (const [name, script] of [["esbuild", "build"], ["esbuild", "build:inline"], ["esbuild", "build:server"], ["rollup", "build"],
+    ["bun", "build"], ["bun", "build:server"], ["bun", "server"], ["deno", "build"], ["deno", "server"]]) {
+    assert.ok(readme.includes(scripts(name)[script]), `README gives ${name}'s ${script}: ${scripts(name)[script]}`);
+  }
 });
