@@ -2,6 +2,9 @@
 // moduleResolution "bundler" and "nodenext".
 import { decide, explain, RepairFlow, MeldRepairError, type Connection, type Decision, type RepairOutcome } from "meld-repair";
 import { TAG_NAME, MeldConnectionStatus, type MeldRepairStateDetail } from "meld-repair/element";
+// The same API with the wasm inside the JS (for bundlers that do not copy it): the same types.
+import { decide as decideInline, type ErrorCode } from "meld-repair/inline";
+import { TAG_NAME as INLINE_TAG_NAME } from "meld-repair/inline/element";
 
 const connection: Connection = { id: "conn_1", status: "RECONNECT_REQUIRED", statusReason: "LOGIN_REQUIRED" };
 const decision: Decision = decide(connection);
@@ -42,6 +45,9 @@ document.querySelector("meld-connection-status")?.addEventListener("meld-repair-
 });
 const started: Promise<RepairOutcome> = element.start();
 console.log(decision.openWidget, label, started);
+const inlineDecision: Decision = decideInline(connection);
+const wasmMissing: ErrorCode = "WASM_LOAD_FAILED";
+console.log(inlineDecision.action, wasmMissing, INLINE_TAG_NAME === TAG_NAME);
 
 // @ts-expect-error a connection is an object, not a string
 element.connection = "RECONNECT_REQUIRED";
