@@ -32,7 +32,7 @@ const EXPECTED_PAGE = {
 const EXPECTED_SERVER = { action: decision.action, urgency: decision.urgency, title: spanish.title };
 
 /** Deno and Bun keep their caches in the consumer's node_modules: cached with it, nothing in $HOME. */
-const runtimeEnv = (dir) => ({ DENO_DIR: join(dir, "node_modules/.deno"), DENO_NO_UPDATE_CHECK: "1", BUN_INSTALL_CACHE_DIR: join(dir, "node_modules/.bun") });
+const runtimeEnv = (dir) => ({ DENO_DIR: join(dir, "node_modules/.deno"), DENO_NO_UPDATE_CHECK: "1", BUN_RUNTIME_TRANSPILER_CACHE_PATH: join(dir, "node_modules/.bun") });
 
 async function assertPage(url) {
   const { shown, problems } = await readPage(url);

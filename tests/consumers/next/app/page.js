@@ -16,7 +16,7 @@ export default function Page() {
     <main>
       <h1 id="title">{title}</h1>
       <p id="message">{message}</p>
-      <p id="server-decision">server decision: {decide(connection).action}</p>
+      <p id="server-decision">{`server decision: ${decide(connection).action}`}</p>
       <ClientDecision connection={connection} />
     </main>
   );
