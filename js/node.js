@@ -1,8 +1,20 @@
-// Node entry (≥ 20): the same module, compiled synchronously from the file next to it, so a
-// plain `import { decide } from "meld-repair"` works on a server with no init and no DOM.
+// Node entry (≥ 20): one module with everything (rules, repair flow, webhooks), compiled
+// synchronously from the file next to it, so a plain `import { decide } from "meld-repair"`
+// works on a server with no init and no DOM.
 import { readFileSync } from "node:fs";
-import { initSync } from "./wasm/meld_repair.js";
+import { initSync } from "./generated/node/meld_repair.js";
+import * as glue from "./generated/node/meld_repair.js";
+import { useCore } from "./api.js";
+import { guarded } from "./instance.js";
+import { provideFlow } from "./repair-flow.js";
+import { FLOW_EXPORTS, RepairSession } from "./repair-session.js";
 
-initSync({ module: readFileSync(new URL("./meld_repair_bg.wasm", import.meta.url)) });
+initSync({ module: readFileSync(new URL("./node.wasm", import.meta.url)) });
+useCore(glue);
+const flow = { wasm: guarded(glue, FLOW_EXPORTS), RepairSession };
+provideFlow(() => flow);
 
-export * from "./api.js";
+export { advise, decide, defineCopy, explain, interpretWebhook, knownSituations, resetCopy } from "./api.js";
+export { MeldRepairError } from "./errors.js";
+export { RepairFlow } from "./repair-flow.js";
+export { verifyWebhookSignature } from "./webhook-signature.js";

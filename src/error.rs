@@ -50,6 +50,11 @@ impl ErrorCode {
         self.row().0
     }
 
+    /// The code named `name` (`"TOKEN_ENDPOINT_FAILED"`), as JS reports it back.
+    pub fn parse(name: &str) -> Option<ErrorCode> {
+        ErrorCode::TABLE.iter().find(|row| row.1 == name).map(|row| row.0)
+    }
+
     pub fn retryable(self) -> bool {
         self.row().1
     }

@@ -1,24 +1,17 @@
-//! The repair flow's boundary: the session machine, the token request (gloo-net), and the
-//! readers of token responses and widget messages, for js/repair-flow.js to call.
+//! The repair flow's boundary: the session machine, one token request (gloo-net) and the retry
+//! policy, the readers of token responses and widget messages, for js/repair-flow.js to call.
 
 use gloo_net::http::Request;
-use js_sys::{Array, Date, Function, Math, Promise, JSON};
+use js_sys::{Array, Date, Math, JSON};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, RequestCredentials};
 
 use super::convert::{self, decimal, join, static_string, Reader, Writer};
 use crate::error::{Error, ErrorCode, Result};
 use crate::flow::message::{self, MessageFields, WidgetEvent};
-use crate::flow::retry::{backoff_ms, retryable_status};
+use crate::flow::retry::{next_delay, retryable_status};
 use crate::flow::session::{self, Input, State};
 use crate::flow::token::{self, RepairToken, TokenResponse, WidgetPolicy};
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, milliseconds: u32) -> JsValue;
-}
 
 /// `{ state, effects }` after feeding `input` to a session in `state`, or `null` when the
 /// input means nothing there.
@@ -79,10 +72,12 @@ pub fn validate_token_response(
         .build())
 }
 
-/// Whether a token that expires at `expires_at` (seconds) is still worth opening the widget with.
+/// Whether a token that expires at `expires_at` (seconds, or null) is still worth opening the
+/// widget with.
 #[wasm_bindgen(js_name = tokenIsFresh)]
-pub fn token_is_fresh(expires_at: f64) -> bool {
-    expires_at.is_finite() && expires_at > (now_seconds() + token::EXPIRY_MARGIN_SECONDS) as f64
+pub fn token_is_fresh(expires_at: Option<f64>) -> bool {
+    let expires_at = expires_at.filter(|at| at.is_finite() && *at >= 0.0).map(|at| at as u64);
+    !token::expires_too_soon(expires_at, now_seconds())
 }
 
 fn now_seconds() -> u64 {
@@ -146,30 +141,23 @@ fn accounts(reader: &Reader) -> JsValue {
         .into()
 }
 
-/// POSTs `{ connectionId }` to the app's backend and returns its JSON answer (validated by the
-/// caller). Each attempt times out after `timeout_ms`; network errors, 5xx and 429 are retried
-/// up to `retries` times with backoff.
-#[wasm_bindgen(js_name = requestRepairToken)]
-pub async fn request_repair_token(
-    url: String,
-    connection_id: String,
-    headers: JsValue,
-    timeout_ms: u32,
-    retries: u32,
-) -> std::result::Result<JsValue, JsValue> {
+/// How long to wait before asking the backend again after attempt `attempt` failed with an
+/// error of `code` (`retryable` as the error says), or -1 to give up: the one retry policy for
+/// `tokenUrl` and the app's `fetchToken` alike.
+#[wasm_bindgen(js_name = retryDelay)]
+pub fn retry_delay(code: &str, retryable: bool, attempt: u32, retries: u32) -> i32 {
+    let Some(code) = ErrorCode::parse(code) else { return -1 };
+    let failure = Error::new(code, "").retryable(retryable);
+    next_delay(&failure, attempt, retries, Math::random()).map_or(-1, |ms| ms as i32)
+}
+
+/// POSTs `{ connectionId }` to the app's backend once and returns its JSON answer (validated by
+/// the caller), or a coded error; js/repair-flow.js retries as [`retry_delay`] says.
+#[wasm_bindgen(js_name = sendTokenRequest)]
+pub async fn send_token_request(url: String, connection_id: String, headers: JsValue, timeout_ms: u32) -> std::result::Result<JsValue, JsValue> {
     let body = JSON::stringify(&Writer::new().set("connectionId", connection_id).build())?;
     let headers = read_headers(&headers)?;
-    let mut attempt = 0;
-    loop {
-        match send_once(&url, &body, &headers, timeout_ms).await {
-            Ok(answer) => return Ok(answer),
-            Err(failure) if failure.code == ErrorCode::TokenEndpointFailed && failure.retryable && attempt < retries => {
-                sleep(backoff_ms(attempt, Math::random())).await;
-                attempt += 1;
-            }
-            Err(failure) => return Err(failure.into()),
-        }
-    }
+    Ok(send_once(&url, &body, &headers, timeout_ms).await?)
 }
 
 fn read_headers(headers: &JsValue) -> Result<Vec<(String, String)>> {
@@ -238,11 +226,4 @@ fn timed_out(timeout_ms: u32) -> Error {
 
 fn bad_url(url: &str) -> Error {
     Error::with_value(ErrorCode::InvalidOptions, "tokenUrl is not a URL fetch accepts:", url)
-}
-
-async fn sleep(milliseconds: u32) {
-    let promise = Promise::new(&mut |resolve, _| {
-        set_timeout(&resolve, milliseconds);
-    });
-    let _ = JsFuture::from(promise).await;
 }

@@ -5,7 +5,7 @@ use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{as_object, join, static_string, type_name, Reader, Writer};
-use super::{decision_object, explanation_object, with_catalog};
+use super::core::{decision_object, explanation_object, with_catalog};
 use crate::error::{Error, ErrorCode, Result};
 use crate::explain::DEFAULT_LOCALE;
 use crate::webhooks::{self, JsonObject, Value, Webhook};

@@ -173,6 +173,37 @@ test("explain speaks English by default, with the institution's name", () => {
   assert.equal(text.code, "login_required");
 });
 
+test("a name is trimmed of Unicode White_Space whichever path explain takes (every BMP character at both ends)", () => {
+  // js/api.js joins names into remembered templates itself unless wasm would change the name;
+  // the oracle is Unicode's White_Space, which Rust's trim uses.
+  const trimmed = (name) => name.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, "");
+  for (let code = 0; code <= 0xffff; code++) {
+    if (code >= 0xd800 && code <= 0xdfff) continue;
+    const c = String.fromCharCode(code);
+    for (const name of [`${c}Bank${c}`, `Bank${c}`, c]) {
+      const expected = trimmed(name) === "" ? "Reconnect your bank" : `Reconnect ${trimmed(name)}`;
+      const { title } = explain({ status: "RECONNECT_REQUIRED", institutionName: name });
+      if (title !== expected) assert.fail(`U+${code.toString(16).padStart(4, "0")} in ${JSON.stringify(name)}: ${JSON.stringify(title)}`);
+    }
+  }
+  assert.equal(explain({ status: "ACTIVE", institutionName: "Ba\ud800nk" }).title, "Ba\ufffdnk is connected", "a lone surrogate");
+});
+
+test("remembered explanations are fresh objects and follow defineCopy", () => {
+  const connection = conn("ACTIVE", null, { institutionName: "Flannel Bank" });
+  const first = explain(connection);
+  first.title = "changed by the app";
+  assert.equal(explain(connection).title, "Flannel Bank is connected");
+  defineCopy("en", { healthy: { title: "All good at {institution}" } });
+  try {
+    assert.equal(explain(connection).title, "All good at Flannel Bank");
+    assert.equal(explain({ ...connection, institutionName: "Other Bank" }).title, "All good at Other Bank");
+  } finally {
+    resetCopy();
+  }
+  assert.equal(explain(connection).title, "Flannel Bank is connected");
+});
+
 test("explain without an institution name says 'your bank', capitalised at the start", () => {
   assert.equal(explain({ status: "ACTIVE" }).title, "Your bank is connected");
   assert.equal(explain({ status: "RECONNECT_REQUIRED", institutionName: "  " }).title, "Reconnect your bank");

@@ -1,0 +1,10 @@
+// The repair flow's module for the browser, loaded by RepairFlow on intent (js/index.js): the
+// session machine, the token and widget readers and the token transport, with their driver.
+import init, * as glue from "./generated/flow/meld_repair.js";
+import { guarded } from "./instance.js";
+import { FLOW_EXPORTS } from "./repair-session.js";
+
+await init({ module_or_path: new URL("./flow.wasm", import.meta.url) });
+
+export const wasm = guarded(glue, FLOW_EXPORTS);
+export { RepairSession } from "./repair-session.js";
