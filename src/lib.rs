@@ -4,6 +4,8 @@
 //! - [`rules`]: Meld's status × reason table and the operations table, as data;
 //! - [`explain`]: the customer-facing wording, per locale, with app overrides;
 //! - [`flow`]: the repair session machine and the readers of tokens and widget messages;
+//! - [`webhooks`]: what a Meld webhook means for the app;
+//! - [`read`]: the readers of the app's values (JS objects at the boundary), with typed errors;
 //! - [`error`]: the one error taxonomy, with stable codes.
 //!
 //! `wasm` is the thin `#[wasm_bindgen]` boundary: it converts JS values, delegates, and turns
@@ -12,7 +14,9 @@
 pub mod error;
 pub mod explain;
 pub mod flow;
+pub mod read;
 pub mod rules;
+pub mod text;
 pub mod webhooks;
 mod template;
 

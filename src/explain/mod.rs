@@ -7,7 +7,8 @@ mod en;
 mod es;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::rules::decide::Decision;
+use crate::read::{Reader, Source, Value};
+use crate::rules::decide::{DecideOptions, Decision};
 use crate::rules::table::{codes, Action, Urgency};
 use crate::template::split_marker;
 
@@ -71,6 +72,49 @@ pub struct CustomLocale {
     pub fallback: Option<String>,
     pub your_institution: Option<String>,
     pub texts: Vec<(String, CustomText)>,
+}
+
+impl CustomLocale {
+    /// `defineCopy(locale, texts, options)`: `texts` maps verdict codes to `{ title?, message?,
+    /// actionLabel? }` (`actionLabel: null` removes the label); `options` takes `fallback` and
+    /// `yourInstitution`.
+    pub fn read<S: Source>(locale: Value<S>, texts: Value<S>, options: Value<S>) -> Result<CustomLocale> {
+        let tag = match locale {
+            Value::Text(tag) => tag,
+            other => return Err(Error::new(ErrorCode::InvalidCopy, &["locale must be a string such as \"fr\", got ", other.type_name()].concat())),
+        };
+        let options = Reader::optional(options, "options", ErrorCode::InvalidCopy)?;
+        let texts = Reader::required(texts, "texts", ErrorCode::InvalidCopy)?;
+        let mut read = Vec::new();
+        for code in texts.keys()? {
+            let entry = Reader::required(texts.get_dynamic(&code)?, "texts entry", ErrorCode::InvalidCopy)?;
+            let action_label = match entry.get("actionLabel")? {
+                Value::Undefined => None,
+                _ => Some(entry.optional_string("actionLabel")?),
+            };
+            read.push((code, CustomText { title: entry.optional_string("title")?, message: entry.optional_string("message")?, action_label }));
+        }
+        Ok(CustomLocale {
+            tag,
+            fallback: options.optional_string("fallback")?,
+            your_institution: options.optional_string("yourInstitution")?,
+            texts: read,
+        })
+    }
+}
+
+/// What `explain` reads of its options: the decision's and the locale.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExplainOptions {
+    pub decide: DecideOptions,
+    pub locale: Option<String>,
+}
+
+impl ExplainOptions {
+    pub fn read<S: Source>(options: Value<S>) -> Result<ExplainOptions> {
+        let options = Reader::optional(options, "options", ErrorCode::InvalidOptions)?;
+        Ok(ExplainOptions { decide: DecideOptions::read(&options)?, locale: options.optional_string("locale")? })
+    }
 }
 
 /// An [`Explanation`] before the institution's name goes in ([`Catalog::template`]).

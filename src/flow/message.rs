@@ -5,6 +5,8 @@
 //! can reach the UI.
 
 use super::query;
+use crate::error::ErrorCode;
+use crate::read::{elements, Reader, Source, Value};
 
 /// Meld's events carry this domain; everything else is provider noise.
 pub const MELD_DOMAIN: &str = "meld-connect";
@@ -17,6 +19,9 @@ pub const MAX_TEXT_CHARS: usize = 512;
 
 /// More accounts than this in one connection is not a count we believe.
 pub const MAX_ACCOUNT_COUNT: u32 = 10_000;
+
+/// Longer `accounts` lists are not read (a sparse `length: 1e9` must not be read element by element).
+pub const MAX_ACCOUNTS: u32 = 100;
 
 /// The event as the boundary read it from the JS object: each field `None` when absent or not
 /// of the right JS type.
@@ -31,6 +36,51 @@ pub struct MessageFields {
     pub account_count: Option<f64>,
     /// A query string, when the widget sends its metadata that way.
     pub metadata: Option<String>,
+    /// `connect_complete`'s accounts, each field clipped; `None` when absent, malformed or
+    /// longer than [`MAX_ACCOUNTS`].
+    pub accounts: Option<Vec<Account>>,
+}
+
+/// One account of `connect_complete`: only these fields reach the app.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Account {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub mask: Option<String>,
+}
+
+impl MessageFields {
+    /// A `postMessage` payload; `None` when it is not an object. A field of the wrong type, or
+    /// one that throws when read, is absent: a widget's odd message is never an app error.
+    pub fn read<S: Source>(data: Value<S>) -> Option<MessageFields> {
+        let reader = Reader::required(data, "message", ErrorCode::InvalidOptions).ok()?;
+        let text = |key| reader.optional_string(key).ok().flatten();
+        Some(MessageFields {
+            domain: text("domain"),
+            event_name: text("eventName"),
+            details: text("details"),
+            reason: text("reason"),
+            institution_id: text("institutionId"),
+            institution_name: text("institutionName"),
+            account_count: match reader.get("accountCount") {
+                Ok(Value::Number(count)) => Some(count),
+                _ => None,
+            },
+            metadata: text("metadata"),
+            accounts: match reader.get("accounts") {
+                Ok(Value::List(list)) => elements(&list, MAX_ACCOUNTS).ok().map(|items| items.into_iter().filter_map(Account::read).collect()),
+                _ => None,
+            },
+        })
+    }
+}
+
+impl Account {
+    fn read<S: Source>(value: Value<S>) -> Option<Account> {
+        let account = Reader::required(value, "account", ErrorCode::InvalidOptions).ok()?;
+        let field = |key| account.optional_string(key).ok().flatten().map(|text| clip(&text));
+        Some(Account { name: field("name"), kind: field("type"), mask: field("mask") })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

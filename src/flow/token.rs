@@ -8,6 +8,7 @@
 
 use super::{jwt, query, url};
 use crate::error::{Error, ErrorCode, Result};
+use crate::read::{self, Reader, Source, Value};
 
 /// Meld's widget, production and sandbox (reference §7.1).
 pub const DEFAULT_WIDGET_ORIGINS: &[&str] = &["https://institution-connect.meld.io", "https://institution-connect-sb.meld.io"];
@@ -65,6 +66,17 @@ impl WidgetPolicy {
     }
 }
 
+impl WidgetPolicy {
+    /// The app's `allowedWidgetOrigins` option as given (`undefined`/`null` for Meld's own).
+    pub fn read<S: Source>(origins: Value<S>, allow_insecure_loopback: bool) -> Result<WidgetPolicy> {
+        if origins.is_missing() {
+            return Ok(WidgetPolicy::default());
+        }
+        let origins = read::strings(origins, &["options", "allowedWidgetOrigins"], ErrorCode::InvalidOptions)?;
+        WidgetPolicy::new(&origins, allow_insecure_loopback)
+    }
+}
+
 impl Default for WidgetPolicy {
     /// Meld's widget origins, https only.
     fn default() -> Self {
@@ -85,6 +97,32 @@ pub struct TokenResponse {
 }
 
 /// A checked token, safe to open.
+impl TokenResponse {
+    /// The backend's answer (parsed JSON): an object whose fields are read as strings.
+    pub fn read<S: Source>(response: Value<S>) -> Result<TokenResponse> {
+        let reader = Reader::required(response, "the token response", ErrorCode::InvalidTokenResponse)?;
+        Ok(TokenResponse {
+            connect_token: reader.optional_string("connectToken")?,
+            widget_url: reader.optional_string("widgetUrl")?,
+            id: reader.optional_string("id")?,
+            institution_id: reader.optional_string("institutionId")?,
+        })
+    }
+}
+
+/// The app's `headers` for the token request, as `(name, value)` pairs of strings.
+pub fn read_headers<S: Source>(headers: Value<S>) -> Result<Vec<(String, String)>> {
+    let reader = Reader::optional(headers, "options.headers", ErrorCode::InvalidOptions)?;
+    reader
+        .keys()?
+        .into_iter()
+        .map(|name| match reader.get_dynamic(&name)? {
+            Value::Text(value) => Ok((name, value)),
+            _ => Err(Error::with_value(ErrorCode::InvalidOptions, "options.headers values must be strings; not so for", &name)),
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RepairToken {
     pub connect_token: String,

@@ -6,6 +6,7 @@ use super::connection::{normalize, Connection, Situation};
 use super::decide::{decide, DecideOptions, Decision};
 use super::table::{Action, REFRESHABLE_STATUSES, TERMINAL_STATUSES};
 use crate::error::{Error, ErrorCode, Result};
+use crate::read::{Reader, Source, Value};
 use crate::template::replace_marker;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -30,14 +31,24 @@ impl Intent {
 
     pub fn parse(value: &str) -> Result<Intent> {
         Intent::ALL.iter().find(|(name, _)| *name == value).map(|&(_, intent)| intent).ok_or_else(|| {
-            Error::with_value(
-                ErrorCode::InvalidIntent,
-                "intent must be one of fresh_data, add_products, remove, fix, migrate; got",
-                value,
-            )
+            Error::with_value(ErrorCode::InvalidIntent, INTENTS, value)
         })
     }
+
+    pub fn read<S>(value: Value<S>) -> Result<Intent> {
+        match value {
+            Value::Text(intent) => Intent::parse(&intent),
+            other => Err(Error::new(ErrorCode::InvalidIntent, &[INTENTS, " ", other.type_name()].concat())),
+        }
+    }
+
+    /// Its name, as `advise` answers it.
+    pub fn as_str(self) -> &'static str {
+        Intent::ALL.iter().find(|(_, intent)| *intent == self).map_or("", |(name, _)| *name)
+    }
 }
+
+const INTENTS: &str = "intent must be one of fresh_data, add_products, remove, fix, migrate; got";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
@@ -127,6 +138,13 @@ pub struct AdviseOptions {
     /// For `add_products`: the products wanted.
     pub products: Vec<String>,
     pub decide: DecideOptions,
+}
+
+impl AdviseOptions {
+    pub fn read<S: Source>(options: Value<S>) -> Result<AdviseOptions> {
+        let options = Reader::optional(options, "options", ErrorCode::InvalidOptions)?;
+        Ok(AdviseOptions { products: options.strings("products")?, decide: DecideOptions::read(&options)? })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,12 +1,21 @@
 //! `decide`: look the situation up in [`RULES`] and say what the app should do.
 
 use super::connection::Situation;
+use crate::error::Result;
+use crate::read::{Reader, Source};
 use super::table::{Action, Reason, Rule, Verdict, RULES, TERMINAL_STATUSES, UNKNOWN_STATUS};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DecideOptions {
     /// How many refreshes (or checks) the app already made without the condition clearing.
     pub refresh_attempts: u32,
+}
+
+impl DecideOptions {
+    /// `refreshAttempts` of the app's options object.
+    pub fn read<S: Source>(options: &Reader<S>) -> Result<DecideOptions> {
+        Ok(DecideOptions { refresh_attempts: options.count("refreshAttempts")? })
+    }
 }
 
 /// Waiting doubles per attempt, up to a day.

@@ -2,12 +2,13 @@
 
 use std::cell::Cell;
 
-use js_sys::{Array, Object};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{self, static_string, Reader, Writer};
-use crate::error::{ErrorCode, Result};
-use crate::explain::{Catalog, CustomLocale, CustomText, Explanation, Template, DEFAULT_LOCALE};
+use super::convert::{static_string, value, Writer};
+use crate::error::ErrorCode;
+use crate::explain::{Catalog, CustomLocale, ExplainOptions, Explanation, Template, DEFAULT_LOCALE};
+use crate::read::Reader;
 use crate::rules::table::Reason;
 use crate::rules::{self, AdviseOptions, Connection, DecideOptions, Decision, Intent, Situation, RULES};
 
@@ -42,20 +43,19 @@ pub(super) fn with_catalog<T>(f: impl FnOnce(&mut Catalog) -> T) -> T {
 
 #[wasm_bindgen]
 pub fn decide(connection: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
-    let connection = read_status_fields(&connection)?;
-    let options = read_decide_options(&Reader::optional(&options, "options", ErrorCode::InvalidOptions)?)?;
+    let connection = Connection::read_status_fields(value(connection))?;
+    let options = DecideOptions::read(&Reader::optional(value(options), "options", ErrorCode::InvalidOptions)?)?;
     let decision = rules::decide(Situation::of(&connection), options);
     Ok(decision_object(&decision, &connection))
 }
 
 #[wasm_bindgen]
 pub fn explain(connection: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
-    let connection = read_status_fields(&connection)?;
-    let options = Reader::optional(&options, "options", ErrorCode::InvalidOptions)?;
-    let decision = rules::decide(Situation::of(&connection), read_decide_options(&options)?);
-    let locale = options.optional_string("locale")?;
+    let connection = Connection::read_status_fields(value(connection))?;
+    let options = ExplainOptions::read(value(options))?;
+    let decision = rules::decide(Situation::of(&connection), options.decide);
     let explanation = with_catalog(|catalog| {
-        catalog.explain(&decision, connection.institution_name.as_deref(), locale.as_deref().unwrap_or(DEFAULT_LOCALE))
+        catalog.explain(&decision, connection.institution_name.as_deref(), options.locale.as_deref().unwrap_or(DEFAULT_LOCALE))
     });
     Ok(explanation_object(&explanation))
 }
@@ -94,27 +94,16 @@ pub fn explain_template(status: &str, status_reason: Option<String>, refresh_att
 
 #[wasm_bindgen]
 pub fn advise(connection: JsValue, intent: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
-    let intent = match intent.as_string() {
-        Some(intent) => Intent::parse(&intent)?,
-        None => {
-            let got = convert::type_name(&intent);
-            return Err(crate::error::Error::new(
-                ErrorCode::InvalidIntent,
-                &convert::join(&["intent must be one of fresh_data, add_products, remove, fix, migrate; got ", got]),
-            )
-            .into());
-        }
-    };
-    let connection = read_connection(&connection, intent != Intent::Migrate)?;
-    let options = Reader::optional(&options, "options", ErrorCode::InvalidOptions)?;
-    let options = AdviseOptions { products: options.strings("products")?, decide: read_decide_options(&options)? };
+    let intent = Intent::read(value(intent))?;
+    let connection = Connection::read(value(connection), intent != Intent::Migrate)?;
+    let options = AdviseOptions::read(value(options))?;
     let advice = rules::advise(&connection, intent, &options)?;
     let id = connection.id.as_deref();
     let mut object = Writer::new()
-        .set_static("intent", Intent::ALL.iter().find(|(_, i)| *i == intent).map_or("", |(name, _)| *name))
+        .set_static("intent", intent.as_str())
         .set_static("operation", advice.operation.as_str())
         .set("customerInvolved", advice.operation.involves_customer())
-        .set_optional_static("endpoint", advice.operation.endpoint())
+        .set_optional("endpoint", advice.operation.endpoint().map(static_string))
         .set_optional("path", advice.path(id))
         .set_static("note", advice.note);
     if let Some(decision) = &advice.decision {
@@ -127,19 +116,7 @@ pub fn advise(connection: JsValue, intent: JsValue, options: JsValue) -> std::re
 /// `{ title?, message?, actionLabel? }`; `options` takes `fallback` and `yourInstitution`.
 #[wasm_bindgen(js_name = defineCopy)]
 pub fn define_copy(locale: JsValue, texts: JsValue, options: JsValue) -> std::result::Result<(), JsValue> {
-    let tag = locale.as_string().ok_or_else(|| {
-        crate::error::Error::new(
-            ErrorCode::InvalidCopy,
-            &convert::join(&["locale must be a string such as \"fr\", got ", convert::type_name(&locale)]),
-        )
-    })?;
-    let options = Reader::optional(&options, "options", ErrorCode::InvalidCopy)?;
-    let custom = CustomLocale {
-        tag,
-        fallback: options.optional_string("fallback")?,
-        your_institution: options.optional_string("yourInstitution")?,
-        texts: read_texts(&texts)?,
-    };
+    let custom = CustomLocale::read(value(locale), value(texts), value(options))?;
     with_catalog(|catalog| catalog.define(custom))?;
     Ok(())
 }
@@ -161,63 +138,9 @@ pub fn known_situations() -> Array {
                 Reason::Is(reason) => Some(reason),
                 Reason::Other => None,
             };
-            Writer::new().set_static("status", rule.status).set_optional_static("statusReason", reason).build()
+            Writer::new().set_static("status", rule.status).set_optional("statusReason", reason.map(static_string)).build()
         })
         .collect()
-}
-
-/// What decide and explain read: the rest of the connection is none of their business.
-fn read_status_fields(value: &JsValue) -> Result<Connection> {
-    let reader = Reader::required(value, "connection", ErrorCode::InvalidConnection)?;
-    let status = reader.string("status")?;
-    if status.trim().is_empty() {
-        return Err(crate::error::Error::new(ErrorCode::InvalidConnection, "connection.status must not be empty"));
-    }
-    Ok(Connection {
-        id: reader.optional_string("id")?,
-        status,
-        status_reason: reader.optional_string("statusReason")?,
-        institution_name: reader.optional_string("institutionName")?,
-        ..Connection::default()
-    })
-}
-
-/// Everything advise reads; `status` may be absent only to migrate (the connection is not in
-/// Meld yet).
-fn read_connection(value: &JsValue, status_required: bool) -> Result<Connection> {
-    let reader = Reader::required(value, "connection", ErrorCode::InvalidConnection)?;
-    let mut connection = if status_required || !reader.get("status")?.is_undefined() {
-        read_status_fields(value)?
-    } else {
-        Connection { id: reader.optional_string("id")?, ..Connection::default() }
-    };
-    let details: JsValue = reader.object("serviceProviderDetails")?.map_or(JsValue::UNDEFINED, Object::into);
-    let details = Reader::optional(&details, "connection.serviceProviderDetails", ErrorCode::InvalidConnection)?;
-    connection.service_provider = details.optional_string("serviceProvider")?;
-    connection.products = reader.strings("products")?;
-    connection.optional_products = reader.strings("optionalProducts")?;
-    connection.duplicate_connection_ids = reader.strings("duplicateConnectionIds")?;
-    Ok(connection)
-}
-
-fn read_decide_options(options: &Reader) -> Result<DecideOptions> {
-    Ok(DecideOptions { refresh_attempts: options.count("refreshAttempts")? })
-}
-
-fn read_texts(value: &JsValue) -> Result<Vec<(String, CustomText)>> {
-    let texts = Reader::required(value, "texts", ErrorCode::InvalidCopy)?;
-    let mut out = Vec::new();
-    for code in texts.keys()? {
-        let entry = texts.get_dynamic(&code)?;
-        let entry = Reader::required(&entry, "texts entry", ErrorCode::InvalidCopy)?;
-        let label = entry.get("actionLabel")?;
-        let action_label = if label.is_undefined() { None } else { Some(entry.optional_string("actionLabel")?) };
-        out.push((
-            code,
-            CustomText { title: entry.optional_string("title")?, message: entry.optional_string("message")?, action_label },
-        ));
-    }
-    Ok(out)
 }
 
 pub(super) fn decision_object(decision: &Decision, connection: &Connection) -> JsValue {

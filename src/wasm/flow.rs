@@ -6,9 +6,10 @@ use js_sys::{Array, Date, Math, JSON};
 use wasm_bindgen::prelude::*;
 use web_sys::{AbortSignal, RequestCredentials};
 
-use super::convert::{self, decimal, join, static_string, Reader, Writer};
+use super::convert::{static_string, value, Writer};
 use crate::error::{Error, ErrorCode, Result};
-use crate::flow::message::{self, MessageFields, WidgetEvent};
+use crate::flow::message::{self, Account, MessageFields, WidgetEvent};
+use crate::text::decimal;
 use crate::flow::retry::{next_delay, retryable_status};
 use crate::flow::session::{self, Input, State};
 use crate::flow::token::{self, RepairToken, TokenResponse, WidgetPolicy};
@@ -32,16 +33,8 @@ pub fn session_step(state: &str, input: &str) -> JsValue {
 /// The app's `allowedWidgetOrigins`, normalised, or `INVALID_OPTIONS`.
 #[wasm_bindgen(js_name = widgetOrigins)]
 pub fn widget_origins(origins: JsValue, allow_insecure_loopback: bool) -> std::result::Result<Array, JsValue> {
-    Ok(policy(&origins, allow_insecure_loopback)?.allowed_origins.iter().map(|o| JsValue::from_str(o)).collect())
-}
-
-fn policy(origins: &JsValue, allow_insecure_loopback: bool) -> Result<WidgetPolicy> {
-    if origins.is_undefined() || origins.is_null() {
-        return Ok(WidgetPolicy::default());
-    }
-    let holder = Writer::new().set("allowedWidgetOrigins", origins.clone()).build();
-    let origins = Reader::required(&holder, "options", ErrorCode::InvalidOptions)?.strings("allowedWidgetOrigins")?;
-    WidgetPolicy::new(&origins, allow_insecure_loopback)
+    let policy = WidgetPolicy::read(value(origins), allow_insecure_loopback)?;
+    Ok(policy.allowed_origins.iter().map(|origin| JsValue::from_str(origin)).collect())
 }
 
 /// Checks the backend's answer (Meld's repair response, unchanged) against the connection and
@@ -54,14 +47,8 @@ pub fn validate_token_response(
     origins: JsValue,
     allow_insecure_loopback: bool,
 ) -> std::result::Result<JsValue, JsValue> {
-    let policy = policy(&origins, allow_insecure_loopback)?;
-    let reader = Reader::required(&response, "the token response", ErrorCode::InvalidTokenResponse)?;
-    let response = TokenResponse {
-        connect_token: reader.optional_string("connectToken")?,
-        widget_url: reader.optional_string("widgetUrl")?,
-        id: reader.optional_string("id")?,
-        institution_id: reader.optional_string("institutionId")?,
-    };
+    let policy = WidgetPolicy::read(value(origins), allow_insecure_loopback)?;
+    let response = TokenResponse::read(value(response))?;
     let token: RepairToken = token::validate(&response, connection_id, &policy, now_seconds())?;
     Ok(Writer::new()
         .set("connectToken", token.connect_token)
@@ -88,23 +75,8 @@ fn now_seconds() -> u64 {
 /// institutionName, accountCount, accounts }`, or `null` when it is not a Meld event.
 #[wasm_bindgen(js_name = parseWidgetMessage)]
 pub fn parse_widget_message(data: JsValue) -> JsValue {
-    let Ok(reader) = Reader::required(&data, "message", ErrorCode::InvalidOptions) else {
-        return JsValue::NULL;
-    };
-    let text = |key| reader.optional_string(key).ok().flatten();
-    let fields = MessageFields {
-        domain: text("domain"),
-        event_name: text("eventName"),
-        details: text("details"),
-        reason: text("reason"),
-        institution_id: text("institutionId"),
-        institution_name: text("institutionName"),
-        account_count: reader.get("accountCount").ok().and_then(|n| n.as_f64()),
-        metadata: text("metadata"),
-    };
-    let Some(event) = message::parse(&fields) else {
-        return JsValue::NULL;
-    };
+    let Some(fields) = MessageFields::read(value(data)) else { return JsValue::NULL };
+    let Some(event) = message::parse(&fields) else { return JsValue::NULL };
     let event_object = Writer::new().set("name", event.name());
     match event {
         WidgetEvent::Init | WidgetEvent::Other { .. } => event_object,
@@ -114,31 +86,20 @@ pub fn parse_widget_message(data: JsValue) -> JsValue {
             .set_optional("institutionId", institution_id)
             .set_optional("institutionName", institution_name)
             .set_optional("accountCount", account_count)
-            .set("accounts", accounts(&reader)),
+            .set_optional("accounts", fields.accounts.map(|accounts| accounts_array(&accounts))),
     }
     .build()
 }
 
-const MAX_ACCOUNTS: u32 = 100;
-
-/// The accounts of `connect_complete`, copied field by field (name, type, mask as short
-/// strings) so nothing else from the message reaches the app; `null` when absent, malformed or
-/// longer than [`MAX_ACCOUNTS`] (a sparse `length: 1e9` must not be read element by element).
-fn accounts(reader: &Reader) -> JsValue {
-    let Ok(list) = reader.get("accounts") else { return JsValue::NULL };
-    if convert::is_array(&list) != Some(true) {
-        return JsValue::NULL;
-    }
-    let Ok(items) = convert::elements(&list, MAX_ACCOUNTS) else { return JsValue::NULL };
-    items
-        .iter()
-        .filter_map(|account| {
-            let account = Reader::required(account, "account", ErrorCode::InvalidOptions).ok()?;
-            let field = |key| account.optional_string(key).ok().flatten().map(|text| message::clip(&text));
-            Some(Writer::new().set_optional("name", field("name")).set_optional("type", field("type")).set_optional("mask", field("mask")).build())
-        })
-        .collect::<Array>()
-        .into()
+fn accounts_array(accounts: &[Account]) -> JsValue {
+    let account = |account: &Account| {
+        Writer::new()
+            .set_optional("name", account.name.as_deref())
+            .set_optional("type", account.kind.as_deref())
+            .set_optional("mask", account.mask.as_deref())
+            .build()
+    };
+    accounts.iter().map(account).collect::<Array>().into()
 }
 
 /// How long to wait before asking the backend again after attempt `attempt` failed with an
@@ -156,21 +117,8 @@ pub fn retry_delay(code: &str, retryable: bool, attempt: u32, retries: u32) -> i
 #[wasm_bindgen(js_name = sendTokenRequest)]
 pub async fn send_token_request(url: String, connection_id: String, headers: JsValue, timeout_ms: u32) -> std::result::Result<JsValue, JsValue> {
     let body = JSON::stringify(&Writer::new().set("connectionId", connection_id).build())?;
-    let headers = read_headers(&headers)?;
+    let headers = token::read_headers(value(headers))?;
     Ok(send_once(&url, &body, &headers, timeout_ms).await?)
-}
-
-fn read_headers(headers: &JsValue) -> Result<Vec<(String, String)>> {
-    let reader = Reader::optional(headers, "options.headers", ErrorCode::InvalidOptions)?;
-    reader
-        .keys()?
-        .into_iter()
-        .map(|name| {
-            let value = reader.get_dynamic(&name)?.as_string();
-            let value = value.ok_or_else(|| Error::with_value(ErrorCode::InvalidOptions, "options.headers values must be strings; not so for", &name))?;
-            Ok((name, value))
-        })
-        .collect()
 }
 
 async fn send_once(url: &str, body: &JsValue, headers: &[(String, String)], timeout_ms: u32) -> Result<JsValue> {
@@ -192,7 +140,7 @@ async fn send_once(url: &str, body: &JsValue, headers: &[(String, String)], time
     if !response.ok() {
         return Err(Error::new(
             ErrorCode::TokenEndpointFailed,
-            &join(&["the token endpoint answered HTTP ", &decimal(u32::from(status)), status_hint(status)]),
+            &["the token endpoint answered HTTP ", &decimal(u32::from(status)), status_hint(status)].concat(),
         )
         .retryable(retryable_status(status)));
     }
@@ -220,7 +168,7 @@ fn status_hint(status: u16) -> &'static str {
 fn timed_out(timeout_ms: u32) -> Error {
     Error::new(
         ErrorCode::TokenEndpointTimeout,
-        &join(&["the token endpoint did not answer within ", &decimal(timeout_ms), " ms; try again, or raise timeoutMs"]),
+        &["the token endpoint did not answer within ", &decimal(timeout_ms), " ms; try again, or raise timeoutMs"].concat(),
     )
 }
 

@@ -2,6 +2,8 @@
 //! repair responses, and the check of a rejection. Each test file uses a part of it.
 #![allow(dead_code)]
 
+pub mod js;
+
 use meld_repair::error::{Error, ErrorCode};
 use meld_repair::flow::token::{self, RepairToken, TokenResponse, WidgetPolicy};
 
