@@ -14,7 +14,7 @@ pub mod explain;
 pub mod flow;
 pub mod rules;
 pub mod webhooks;
-mod template;
+mod text;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

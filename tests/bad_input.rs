@@ -399,8 +399,8 @@ cases! {
     canonical_ipv4_host_is_kept => {
         assert_eq!(url::parse("https://1.2.3.4:8443/x").unwrap().origin, "https://1.2.3.4:8443");
     }
-    ipv4_mapped_ipv6_in_hex_is_printed_as_browsers_do => {
-        assert_eq!(url::parse("HTTPS://[::FFFF:7F00:1]/").unwrap().host, "[::ffff:7f00:1]");
+    ipv4_mapped_ipv6_in_hex_is_refused => {
+        assert_eq!(url::parse("HTTPS://[::FFFF:7F00:1]/"), None);
     }
     punycode_and_underscore_hosts_are_kept_as_written => {
         assert_eq!(url::parse("https://XN--BCHER-KVA.example/").unwrap().host, "xn--bcher-kva.example");

@@ -9,7 +9,7 @@ mod es;
 use crate::error::{Error, ErrorCode, Result};
 use crate::rules::decide::Decision;
 use crate::rules::table::{codes, Action, Urgency};
-use crate::template::split_marker;
+use crate::text::split_marker;
 
 /// A built-in locale: (code, title, message, action label) rows.
 pub struct Locale {

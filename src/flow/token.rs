@@ -8,6 +8,7 @@
 
 use super::{jwt, query, url};
 use crate::error::{Error, ErrorCode, Result};
+use crate::text::decimal;
 
 /// Meld's widget, production and sandbox (reference §7.1).
 pub const DEFAULT_WIDGET_ORIGINS: &[&str] = &["https://institution-connect.meld.io", "https://institution-connect-sb.meld.io"];
@@ -124,15 +125,19 @@ pub fn validate(response: &TokenResponse, connection_id: &str, policy: &WidgetPo
             .concat(),
         ));
     }
-    if expires_at <= now_seconds.saturating_add(EXPIRY_MARGIN_SECONDS) {
-        let mut message = String::from("the backend returned an expired token: its connectToken expires at ");
-        url::push_decimal(&mut message, expires_at);
-        message.push_str(", now is ");
-        url::push_decimal(&mut message, now_seconds);
-        message.push_str(
-            " (30 seconds of margin); the backend must request a fresh one from POST /bank-linking/connect/repair each time the customer starts a repair, not reuse a stored one, and its clock must be right",
-        );
-        return Err(invalid_response(&message));
+    if expires_soon(expires_at, now_seconds) {
+        return Err(invalid_response(
+            &[
+                "the backend returned an expired token: its connectToken expires at ",
+                &decimal(expires_at),
+                ", now is ",
+                &decimal(now_seconds),
+                " (",
+                &decimal(EXPIRY_MARGIN_SECONDS),
+                " seconds of margin); the backend must request a fresh one from POST /bank-linking/connect/repair each time the customer starts a repair, not reuse a stored one, and its clock must be right",
+            ]
+            .concat(),
+        ));
     }
 
     let widget_origin = check_widget_url(widget_url, token, policy)?;
@@ -149,7 +154,11 @@ pub fn validate(response: &TokenResponse, connection_id: &str, policy: &WidgetPo
 /// A token without a known expiry counts as expired: it is cheaper to ask again than to open a
 /// dead widget.
 pub fn is_expired(token: &RepairToken, now_seconds: u64) -> bool {
-    token.expires_at.is_none_or(|expires_at| expires_at <= now_seconds.saturating_add(EXPIRY_MARGIN_SECONDS))
+    token.expires_at.is_none_or(|expires_at| expires_soon(expires_at, now_seconds))
+}
+
+fn expires_soon(expires_at: u64, now_seconds: u64) -> bool {
+    expires_at <= now_seconds.saturating_add(EXPIRY_MARGIN_SECONDS)
 }
 
 /// The URL's normalised origin when it may be opened with `token`.
@@ -251,10 +260,7 @@ const TOKEN_PIECE: usize = 8;
 /// 64 bytes, each looked for in a token `jwt::expiry` capped at 16 KB.
 fn quote(value: &str, token: &str) -> String {
     if value.len() > SHOWN_MAX {
-        let mut note = String::from("(a value of ");
-        url::push_decimal(&mut note, value.chars().count() as u64);
-        note.push_str(" characters, not shown)");
-        return note;
+        return ["(a value of ", &decimal(value.chars().count() as u64), " characters, not shown)"].concat();
     }
     let token = token.as_bytes();
     let shares_token = value.as_bytes().windows(TOKEN_PIECE).any(|piece| token.windows(TOKEN_PIECE).any(|window| window == piece));

@@ -6,7 +6,7 @@ use super::connection::{normalize, Connection, Situation};
 use super::decide::{decide, DecideOptions, Decision};
 use super::table::{Action, REFRESHABLE_STATUSES, TERMINAL_STATUSES};
 use crate::error::{Error, ErrorCode, Result};
-use crate::template::replace_marker;
+use crate::text::replace_marker;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Intent {
