@@ -1,7 +1,7 @@
 //! `decide`: look the situation up in [`RULES`] and say what the app should do.
 
 use super::connection::Situation;
-use super::table::{Action, Reason, Rule, Verdict, RULES, TERMINAL_STATUSES, UNKNOWN_STATUS};
+use super::table::{self, Action, Reason, Rule, Standing, Verdict, RULES, UNKNOWN_STATUS};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DecideOptions {
@@ -37,8 +37,14 @@ impl Decision {
         self.verdict.action.involves_customer()
     }
 
+    /// Where the connection stands, from [`STATUSES`](super::table::STATUSES); `None` exactly
+    /// when the status is not recognized.
+    pub fn standing(&self) -> Option<Standing> {
+        table::standing(&self.situation.status)
+    }
+
     pub fn terminal(&self) -> bool {
-        TERMINAL_STATUSES.contains(&self.situation.status.as_str())
+        self.standing().is_some_and(Standing::terminal)
     }
 }
 
@@ -66,7 +72,7 @@ pub fn decide(situation: Situation, options: DecideOptions) -> Decision {
     }
 }
 
-/// The row naming this status and reason, else the status's `Other` row; with whether the
+/// The row naming this status and reason, else the status's `Any` row; with whether the
 /// reason was none or named.
 fn find_rule(situation: &Situation) -> Option<(&'static Rule, bool)> {
     let mut rows = RULES.iter().filter(|rule| rule.status == situation.status);
@@ -76,7 +82,7 @@ fn find_rule(situation: &Situation) -> Option<(&'static Rule, bool)> {
         match rule.reason {
             Reason::Is(named) if Some(named) == reason => return Some((rule, true)),
             Reason::Is(_) => {}
-            Reason::Other => fallback = fallback.or(Some(rule)),
+            Reason::Any => fallback = fallback.or(Some(rule)),
         }
     }
     fallback.map(|rule| (rule, reason.is_none()))
