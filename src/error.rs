@@ -58,7 +58,7 @@ impl ErrorCode {
 }
 
 /// An error with a code and a message. Messages are built without `format!` on purpose
-/// (see [`crate::text`]): formatting machinery costs kilobytes in the shipped wasm.
+/// (see `src/text.rs`): formatting machinery costs kilobytes in the shipped wasm.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     pub code: ErrorCode,
