@@ -1,7 +1,7 @@
-//! The product table of issue #2, transcribed by hand from the issue (not from `RULES`), checked
-//! row by row against `decide`, together with every status × reason Meld documents.
+//! `decide`: the product table of issue #2, transcribed by hand from the issue (not from
+//! `RULES`), checked row by row, together with every status × reason Meld documents.
 
-use meld_repair::explain::{Catalog, Severity};
+use meld_repair::explain::Catalog;
 use meld_repair::rules::{decide, Action, DecideOptions, Situation, Urgency};
 
 const DOCUMENTED_RECONNECT_REASONS: &[Option<&str>] =
@@ -188,66 +188,5 @@ fn every_documented_situation_is_recognized_with_its_own_code_and_wording() {
                 english.push(text.message);
             }
         }
-    }
-}
-
-#[test]
-fn severity_follows_urgency() {
-    let severity = |status, reason| Severity::of(&decide(Situation::new(status, reason), DecideOptions::default()));
-    assert_eq!(severity("RECONNECT_REQUIRED", None), Severity::Error);
-    assert_eq!(severity("DEGRADED", Some("INSTITUTION_ACTION_REQUIRED")), Severity::Error);
-    assert_eq!(severity("ACTIVE", Some("ACCESS_EXPIRING_SOON")), Severity::Warning);
-    assert_eq!(severity("ACTIVE", Some("NEW_ACCOUNTS_AVAILABLE")), Severity::Info);
-    assert_eq!(severity("DEGRADED", None), Severity::Info);
-    assert_eq!(severity("EXPIRED", None), Severity::Info);
-    assert_eq!(severity("DELETED", None), Severity::Info);
-    assert_eq!(severity("ACTIVE", None), Severity::Success);
-    assert_eq!(severity("WHATEVER", None), Severity::Info);
-}
-
-mod status_table {
-    use meld_repair::rules::table::{standing, statuses, Reason, Standing, RULES, STATUSES};
-
-    #[test]
-    fn every_status_of_the_rules_has_exactly_one_statuses_row_and_the_reverse() {
-        for rule in RULES {
-            let rows = STATUSES.iter().filter(|row| row.name == rule.status).count();
-            assert_eq!(rows, 1, "{} has {rows} STATUSES rows", rule.status);
-        }
-        for row in STATUSES {
-            assert!(RULES.iter().any(|rule| rule.status == row.name), "{} has no RULES row", row.name);
-        }
-    }
-
-    #[test]
-    fn every_status_has_exactly_one_row_for_any_other_reason() {
-        for status in statuses() {
-            let any = RULES.iter().filter(|rule| rule.status == status && rule.reason == Reason::Any).count();
-            assert_eq!(any, 1, "{status}: an unnamed reason must decide by exactly one row");
-        }
-    }
-
-    /// Meld's reference §5 and §4.1 by hand, not from `STATUSES`.
-    #[test]
-    fn standings_are_those_of_meld_s_reference() {
-        #[rustfmt::skip]
-        let expected = [
-            ("ACTIVE",             Standing::Aggregating, true,  false),
-            ("PARTIALLY_ACTIVE",   Standing::Impaired,    true,  false),
-            ("DEGRADED",           Standing::Impaired,    true,  false),
-            ("UNDETERMINED",       Standing::Impaired,    true,  false),
-            ("RECONNECT_REQUIRED", Standing::NeedsRepair, false, false),
-            ("UNRECOVERABLE",      Standing::NeedsRepair, false, false),
-            ("IN_PROGRESS",        Standing::InWidget,    false, false),
-            ("EXPIRED",            Standing::Terminal,    false, true),
-            ("DELETED",            Standing::Deleted,     false, true),
-        ];
-        assert_eq!(STATUSES.len(), expected.len());
-        for (status, want, refreshable, terminal) in expected {
-            let got = standing(status).unwrap_or_else(|| panic!("{status} has no row"));
-            assert_eq!((got, got.refreshable(), got.terminal()), (want, refreshable, terminal), "{status}");
-        }
-        assert_eq!(standing("SOMETHING_NEW"), None);
-        assert_eq!(standing("active"), None, "looked up after normalisation only");
     }
 }
