@@ -125,7 +125,7 @@ pub fn validate(response: &TokenResponse, connection_id: &str, policy: &WidgetPo
             .concat(),
         ));
     }
-    if expires_soon(expires_at, now_seconds) {
+    if expires_too_soon(Some(expires_at), now_seconds) {
         return Err(invalid_response(
             &[
                 "the backend returned an expired token: its connectToken expires at ",
@@ -154,11 +154,12 @@ pub fn validate(response: &TokenResponse, connection_id: &str, policy: &WidgetPo
 /// A token without a known expiry counts as expired: it is cheaper to ask again than to open a
 /// dead widget.
 pub fn is_expired(token: &RepairToken, now_seconds: u64) -> bool {
-    token.expires_at.is_none_or(|expires_at| expires_soon(expires_at, now_seconds))
+    expires_too_soon(token.expires_at, now_seconds)
 }
 
-fn expires_soon(expires_at: u64, now_seconds: u64) -> bool {
-    expires_at <= now_seconds.saturating_add(EXPIRY_MARGIN_SECONDS)
+/// The one freshness rule: an expiry inside [`EXPIRY_MARGIN_SECONDS`] from now, or none known.
+pub fn expires_too_soon(expires_at: Option<u64>, now_seconds: u64) -> bool {
+    expires_at.is_none_or(|expires_at| expires_at <= now_seconds.saturating_add(EXPIRY_MARGIN_SECONDS))
 }
 
 /// The URL's normalised origin when it may be opened with `token`.
