@@ -28,7 +28,7 @@ fn meld_events_are_read() {
     assert_eq!(message::parse(&meld("error")), Some(WidgetEvent::Error { details: None, reason: None }));
     assert_eq!(
         message::parse(&meld("connect_complete")),
-        Some(WidgetEvent::ConnectComplete { institution_id: None, institution_name: None, account_count: None })
+        completed(None, None, None)
     );
     for (name, event) in [("init", WidgetEvent::Init), ("error", WidgetEvent::Error { details: None, reason: None })] {
         assert_eq!(event.name(), name);
@@ -45,14 +45,7 @@ fn metadata_as_fields() {
         account_count: Some(2.0),
         ..meld("connect_complete")
     };
-    assert_eq!(
-        message::parse(&fields),
-        Some(WidgetEvent::ConnectComplete {
-            institution_id: Some("ins_1".into()),
-            institution_name: Some("First Platypus Bank".into()),
-            account_count: Some(2),
-        })
-    );
+    assert_eq!(message::parse(&fields), completed(Some("ins_1"), Some("First Platypus Bank"), Some(2)));
     let fields = MessageFields { details: Some("provider timeout".into()), reason: Some("SERVICE_PROVIDER_FAILURE".into()), ..meld("error") };
     assert_eq!(
         message::parse(&fields),
@@ -68,14 +61,7 @@ fn metadata_as_query_string() {
         metadata: Some("institutionId=ins_1&institutionName=First+Platypus+Bank&accountCount=2".into()),
         ..meld("connect_complete")
     };
-    assert_eq!(
-        message::parse(&fields),
-        Some(WidgetEvent::ConnectComplete {
-            institution_id: Some("ins_1".into()),
-            institution_name: Some("First Platypus Bank".into()),
-            account_count: Some(2),
-        })
-    );
+    assert_eq!(message::parse(&fields), completed(Some("ins_1"), Some("First Platypus Bank"), Some(2)));
     let fields = MessageFields { metadata: Some("?details=Bad%20credentials&reason=LOGIN_FAILED".into()), ..meld("error") };
     assert_eq!(
         message::parse(&fields),
@@ -89,14 +75,7 @@ fn metadata_as_query_string() {
         metadata: Some("institutionId=ins_q&institutionName=From+the+query&accountCount=9".into()),
         ..meld("connect_complete")
     };
-    assert_eq!(
-        message::parse(&fields),
-        Some(WidgetEvent::ConnectComplete {
-            institution_id: Some("ins_q".into()),
-            institution_name: Some("From the field".into()),
-            account_count: Some(3),
-        })
-    );
+    assert_eq!(message::parse(&fields), completed(Some("ins_q"), Some("From the field"), Some(3)));
     // A present but unusable count is not replaced by the query's.
     let fields = MessageFields { account_count: Some(2.5), metadata: Some("accountCount=9".into()), ..meld("connect_complete") };
     assert!(matches!(message::parse(&fields), Some(WidgetEvent::ConnectComplete { account_count: None, .. })));
@@ -139,12 +118,12 @@ fn junk_in_the_query_string() {
         parse("%ZZ&&&=x&institutionId=%ZZ&institutionName=a%2"),
         Some(WidgetEvent::ConnectComplete { institution_id: Some("%ZZ".into()), institution_name: Some("a%2".into()), account_count: None })
     );
-    assert_eq!(parse("&&&"), Some(WidgetEvent::ConnectComplete { institution_id: None, institution_name: None, account_count: None }));
-    assert_eq!(parse("=x"), Some(WidgetEvent::ConnectComplete { institution_id: None, institution_name: None, account_count: None }));
+    assert_eq!(parse("&&&"), completed(None, None, None));
+    assert_eq!(parse("=x"), completed(None, None, None));
 
     let mut many: String = (0..10_000).map(|i| format!("k{i}=v&")).collect();
     many.push_str("institutionId=too_late");
-    assert_eq!(parse(&many), Some(WidgetEvent::ConnectComplete { institution_id: None, institution_name: None, account_count: None }));
+    assert_eq!(parse(&many), completed(None, None, None));
     let early = format!("institutionId=ins_1&{many}");
     assert!(matches!(parse(&early), Some(WidgetEvent::ConnectComplete { institution_id: Some(id), .. }) if id == "ins_1"));
 }
