@@ -26,10 +26,7 @@ fn meld_events_are_read() {
     assert_eq!(message::parse(&meld("init")), Some(WidgetEvent::Init));
     assert_eq!(message::parse(&meld("debug")), Some(WidgetEvent::Debug { details: None }));
     assert_eq!(message::parse(&meld("error")), Some(WidgetEvent::Error { details: None, reason: None }));
-    assert_eq!(
-        message::parse(&meld("connect_complete")),
-        completed(None, None, None)
-    );
+    assert_eq!(message::parse(&meld("connect_complete")), completed(None, None, None));
     for (name, event) in [("init", WidgetEvent::Init), ("error", WidgetEvent::Error { details: None, reason: None })] {
         assert_eq!(event.name(), name);
     }
