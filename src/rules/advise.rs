@@ -208,10 +208,10 @@ fn fresh_data(decision: &Decision, advice: impl Fn(Operation, &'static str) -> A
             (Operation::Repair, _) => advice(Operation::Repair, NOTE_REFRESH_NEEDS_CUSTOMER),
             (operation, note) => advice(operation, note),
         },
-        Some(Standing::Aggregating | Standing::Impaired) => advice(Operation::Refresh, NOTE_REFRESH),
+        Some(standing) if standing.refreshable() => advice(Operation::Refresh, NOTE_REFRESH),
         Some(Standing::NeedsRepair) => advice(Operation::Repair, NOTE_REFRESH_WOULD_409),
-        // A customer in the widget and terminal statuses are answered before any intent's advice.
-        Some(Standing::InWidget | Standing::Terminal | Standing::Deleted) | None => advice(Operation::Wait, NOTE_UNKNOWN_STATUS),
+        // An unknown status (a customer in the widget and terminal statuses were answered before).
+        _ => advice(Operation::Wait, NOTE_UNKNOWN_STATUS),
     }
 }
 
