@@ -4,11 +4,34 @@
 // Each bundle of the package (the status page, the repair flow loaded later, a copy a bundler
 // made) may hold its own copy of this file; the class is registered once per realm, so
 // `instanceof MeldRepairError` holds whichever copy made the error.
+
+// #region generated from src/error.rs
+/** Whether trying again can help, per code, unless the error says otherwise (src/error.rs). */
+const RETRYABLE = {
+  INVALID_CONNECTION: false,
+  INVALID_INTENT: false,
+  INVALID_OPTIONS: false,
+  INVALID_COPY: false,
+  INVALID_WEBHOOK: false,
+  TOKEN_ENDPOINT_FAILED: true,
+  TOKEN_ENDPOINT_TIMEOUT: true,
+  INVALID_TOKEN_RESPONSE: false,
+  WIDGET_URL_REJECTED: false,
+  POPUP_BLOCKED: true,
+  SESSION_CLOSED: false,
+  SESSION_IN_PROGRESS: true,
+  INTERNAL_ERROR: true,
+};
+// #endregion
+
 const REGISTRY_KEY = Symbol.for("meld-repair.MeldRepairError");
 
-/** A failure with a stable machine `code` and whether trying again can help (`retryable`). */
+/**
+ * A failure with a stable machine `code` and whether trying again can help (`retryable`, by
+ * default what src/error.rs says of the code).
+ */
 export const MeldRepairError = (globalThis[REGISTRY_KEY] ??= class MeldRepairError extends Error {
-  constructor(code, message, retryable = false, options = undefined) {
+  constructor(code, message, retryable = RETRYABLE[code] ?? false, options = undefined) {
     super(message, options);
     this.name = "MeldRepairError";
     this.code = code;

@@ -16,7 +16,7 @@ export function guarded(glue, names, restore = () => {}) {
       if (!(error instanceof WebAssembly.RuntimeError)) throw error;
       glue.__wbg_reset_state();
       restore();
-      throw new MeldRepairError("INTERNAL_ERROR", "meld-repair hit an internal error and restarted its WebAssembly instance; the call can be retried", true, { cause: error });
+      throw new MeldRepairError("INTERNAL_ERROR", "meld-repair hit an internal error and restarted its WebAssembly instance; the call can be retried", undefined, { cause: error });
     }
   };
   return Object.fromEntries(names.filter((name) => name in glue).map((name) => [name, guard(glue[name])]));

@@ -29,7 +29,7 @@ function readOptions(options) {
   try {
     given = { ...options }; // read every option once; a throwing getter is the app's bug, reported as such
   } catch (cause) {
-    throw new MeldRepairError("INVALID_OPTIONS", "reading the RepairFlow options threw", false, { cause });
+    throw new MeldRepairError("INVALID_OPTIONS", "reading the RepairFlow options threw", undefined, { cause });
   }
   const {
     tokenUrl, fetchToken, headers = {}, mode = "iframe", container = null, allowedWidgetOrigins,
@@ -184,7 +184,7 @@ export class RepairFlow extends EventTarget {
     if (this.#session) {
       if (this.#session.connectionId === connectionId) return this.#session.promise;
       return Promise.reject(
-        new MeldRepairError("SESSION_IN_PROGRESS", "another connection's repair is open; close() it or wait for its outcome", true),
+        new MeldRepairError("SESSION_IN_PROGRESS", "another connection's repair is open; close() it or wait for its outcome"),
       );
     }
     if (!decision.openWidget) return Promise.resolve({ status: "not_needed", connectionId, decision });

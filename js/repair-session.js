@@ -1,7 +1,8 @@
 // The repair session's driver, loaded with the flow module: it feeds the session machine
 // (wasm `sessionStep`) every input and performs the effects it returns, in the browser. The
-// machine decides every state and which fields an outcome carries; the token, the widget URL and
-// the widget's messages are read in wasm too. RepairFlow (js/repair-flow.js) is its face.
+// machine decides every state, when a token is forgotten and which fields an outcome carries;
+// the token, the widget URL and the widget's messages are read in wasm too. RepairFlow
+// (js/repair-flow.js) is its face.
 import { MeldRepairError } from "./errors.js";
 import { showWidget } from "./widget.js";
 
@@ -10,9 +11,6 @@ export const FLOW_EXPORTS = [
   "sessionStep", "validateTokenResponse", "tokenIsFresh", "parseWidgetMessage", "widgetOrigins",
   "sendTokenRequest", "retryDelay",
 ];
-
-const WEBHOOK_NOTE =
-  "Meld sends BANK_LINKING_CONNECTION_STATUS_CHANGE (back to ACTIVE) and the data webhooks later; the connection object the app holds is stale until then.";
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -82,7 +80,8 @@ export class RepairSession {
       if (effect === "fetch_token") this.#fetchToken(session);
       else if (effect === "open_widget") this.#open(session);
       else if (effect === "close_widget") session.widget?.close();
-      else if (effect === "finish") this.#finish(session);
+      else if (effect === "forget_token") this.#tokens.delete(session.connectionId);
+      else if (effect === "finish") this.#finish(session, step.outcome);
     }
   }
 
@@ -91,7 +90,6 @@ export class RepairSession {
       const error = new MeldRepairError(
         "POPUP_BLOCKED",
         'the browser blocked the widget\'s window; call start() from a click handler, or use mode "iframe"',
-        true,
       );
       this.#feed(session, "token_failed", { error });
       return;
@@ -134,23 +132,21 @@ export class RepairSession {
     });
   }
 
-  #finish(session) {
+  /** Reports the session's one outcome, carrying the fields the machine says (`carries`). */
+  #finish(session, carries) {
     for (const undo of session.cleanup) undo();
     if (session.reserved && !session.reserved.closed) session.reserved.close();
     this.#session = null;
-    const status = this.#state;
-    // A connect token is single-use once the connection completes; a failed one is suspect.
-    if (status !== "cancelled") this.#tokens.delete(session.connectionId);
     this.#host.finished();
     session.resolve({
-      status,
+      status: this.#state,
       connectionId: session.connectionId,
       decision: session.decision,
-      metadata: status === "completed" ? session.metadata : null,
-      reason: status === "cancelled" ? session.reason : null,
-      error: status === "failed" ? session.error : null,
-      dataArrivesByWebhook: status === "completed",
-      note: status === "completed" ? WEBHOOK_NOTE : null,
+      metadata: carries.metadata ? session.metadata : null,
+      reason: carries.reason ? session.reason : null,
+      error: carries.error ? session.error : null,
+      dataArrivesByWebhook: carries.dataArrivesByWebhook,
+      note: carries.note,
     });
   }
 
@@ -205,14 +201,14 @@ export class RepairSession {
     const timedOut = new Promise((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new MeldRepairError("TOKEN_ENDPOINT_TIMEOUT", `fetchToken did not settle within ${timeoutMs} ms`, true));
+        reject(new MeldRepairError("TOKEN_ENDPOINT_TIMEOUT", `fetchToken did not settle within ${timeoutMs} ms`));
       }, timeoutMs);
     });
     try {
       return await Promise.race([fetchToken(connection, { signal: controller.signal }), timedOut]);
     } catch (error) {
       if (error instanceof MeldRepairError) throw error;
-      throw new MeldRepairError("TOKEN_ENDPOINT_FAILED", `fetchToken threw: ${error?.message ?? error}`, true, { cause: error });
+      throw new MeldRepairError("TOKEN_ENDPOINT_FAILED", `fetchToken threw: ${error?.message ?? error}`, undefined, { cause: error });
     } finally {
       clearTimeout(timer);
     }

@@ -1,6 +1,8 @@
 //! One error taxonomy for the whole package: every failure has a stable `code`, says whether
 //! retrying can help, and carries a message that tells the developer what to do.
 
+use crate::text::clip;
+
 /// Stable machine codes. The JS side sees them as `error.code` on a `MeldRepairError`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorCode {
@@ -60,8 +62,8 @@ impl ErrorCode {
     }
 }
 
-/// An error with a code and a message. Messages are built without `format!` on purpose:
-/// formatting machinery costs kilobytes in the shipped wasm.
+/// An error with a code and a message. Messages are built without `format!` on purpose
+/// (see `src/text.rs`): formatting machinery costs kilobytes in the shipped wasm.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     pub code: ErrorCode,
@@ -77,10 +79,8 @@ impl Error {
     /// `message` followed by a quoted value, e.g. `…; got "fix_it"`; a long value is cut, so
     /// a 5 MB input does not become a 5 MB message.
     pub fn with_value(code: ErrorCode, message: &str, value: &str) -> Self {
-        let (shown, more) = match value.char_indices().nth(MAX_QUOTED_CHARS) {
-            Some((cut, _)) => (value.get(..cut).unwrap_or_default(), "…"),
-            None => (value, ""),
-        };
+        let shown = clip(value, MAX_QUOTED_CHARS);
+        let more = if shown.len() < value.len() { "…" } else { "" };
         Error::new(code, &[message, " \"", shown, more, "\""].concat())
     }
 

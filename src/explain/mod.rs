@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::read::{Reader, Source, Value};
 use crate::rules::decide::{DecideOptions, Decision};
 use crate::rules::table::{codes, Action, Urgency};
-use crate::template::split_marker;
+use crate::text::split_marker;
 
 /// A built-in locale: (code, title, message, action label) rows.
 pub struct Locale {

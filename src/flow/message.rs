@@ -7,6 +7,7 @@
 use super::query;
 use crate::error::ErrorCode;
 use crate::read::{elements, Reader, Source, Value};
+use crate::text;
 
 /// Meld's events carry this domain; everything else is provider noise.
 pub const MELD_DOMAIN: &str = "meld-connect";
@@ -171,8 +172,7 @@ impl Metadata {
 /// At most [`MAX_TEXT_CHARS`] characters, cut at a character boundary (also used by the
 /// boundary for the accounts of `connect_complete`).
 pub fn clip(text: &str) -> String {
-    let end = text.char_indices().nth(MAX_TEXT_CHARS).map_or(text.len(), |(at, _)| at);
-    text.get(..end).unwrap_or_default().to_owned()
+    text::clip(text, MAX_TEXT_CHARS).to_owned()
 }
 
 /// A whole number in 0..=10 000 (not NaN, not infinite, no fraction).
@@ -184,11 +184,5 @@ fn account_count(number: f64) -> Option<u32> {
 
 /// Decimal digits only (`"2"`, `"007"`), in 0..=10 000.
 fn account_count_text(text: &str) -> Option<u32> {
-    if text.is_empty() {
-        return None;
-    }
-    text.bytes().try_fold(0u32, |count, byte| {
-        let count = count * 10 + u32::from(byte.checked_sub(b'0').filter(|digit| *digit <= 9)?);
-        (count <= MAX_ACCOUNT_COUNT).then_some(count)
-    })
+    text::parse_decimal(text, MAX_ACCOUNT_COUNT)
 }

@@ -9,6 +9,7 @@
 use super::{jwt, query, url};
 use crate::error::{Error, ErrorCode, Result};
 use crate::read::{self, Reader, Source, Value};
+use crate::text::decimal;
 
 /// Meld's widget, production and sandbox (reference §7.1).
 pub const DEFAULT_WIDGET_ORIGINS: &[&str] = &["https://institution-connect.meld.io", "https://institution-connect-sb.meld.io"];
@@ -163,14 +164,18 @@ pub fn validate(response: &TokenResponse, connection_id: &str, policy: &WidgetPo
         ));
     }
     if expires_too_soon(Some(expires_at), now_seconds) {
-        let mut message = String::from("the backend returned an expired token: its connectToken expires at ");
-        url::push_decimal(&mut message, expires_at);
-        message.push_str(", now is ");
-        url::push_decimal(&mut message, now_seconds);
-        message.push_str(
-            " (30 seconds of margin); the backend must request a fresh one from POST /bank-linking/connect/repair each time the customer starts a repair, not reuse a stored one, and its clock must be right",
-        );
-        return Err(invalid_response(&message));
+        return Err(invalid_response(
+            &[
+                "the backend returned an expired token: its connectToken expires at ",
+                &decimal(expires_at),
+                ", now is ",
+                &decimal(now_seconds),
+                " (",
+                &decimal(EXPIRY_MARGIN_SECONDS),
+                " seconds of margin); the backend must request a fresh one from POST /bank-linking/connect/repair each time the customer starts a repair, not reuse a stored one, and its clock must be right",
+            ]
+            .concat(),
+        ));
     }
 
     let widget_origin = check_widget_url(widget_url, token, policy)?;
@@ -294,10 +299,7 @@ const TOKEN_PIECE: usize = 8;
 /// 64 bytes, each looked for in a token `jwt::expiry` capped at 16 KB.
 fn quote(value: &str, token: &str) -> String {
     if value.len() > SHOWN_MAX {
-        let mut note = String::from("(a value of ");
-        url::push_decimal(&mut note, value.chars().count() as u64);
-        note.push_str(" characters, not shown)");
-        return note;
+        return ["(a value of ", &decimal(value.chars().count() as u64), " characters, not shown)"].concat();
     }
     let token = token.as_bytes();
     let shares_token = value.as_bytes().windows(TOKEN_PIECE).any(|piece| token.windows(TOKEN_PIECE).any(|window| window == piece));

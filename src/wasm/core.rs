@@ -74,22 +74,23 @@ pub(super) fn explanation_object(explanation: &Explanation) -> JsValue {
 
 /// `explain` before the institution's name goes in, for js/api.js to keep per situation and
 /// locale: `title` and `message` are arrays of pieces to join with the name (`named`), or one
-/// piece with the stand-in phrase in. The arguments are the values `explain` would read, already
-/// checked by the caller.
+/// piece with the stand-in phrase in. `connection` holds the fields a decision depends on.
 #[wasm_bindgen(js_name = explainTemplate)]
-pub fn explain_template(status: &str, status_reason: Option<String>, refresh_attempts: u32, locale: &str, named: bool) -> JsValue {
-    let situation = Situation::new(status, status_reason.as_deref());
-    let decision = rules::decide(situation, DecideOptions { refresh_attempts });
+pub fn explain_template(connection: JsValue, options: JsValue, named: bool) -> std::result::Result<JsValue, JsValue> {
+    let connection = Connection::read_status_fields(value(connection))?;
+    let options = ExplainOptions::read(value(options))?;
+    let decision = rules::decide(Situation::of(&connection), options.decide);
+    let locale = options.locale.as_deref().unwrap_or(DEFAULT_LOCALE);
     let template: Template = with_catalog(|catalog| catalog.template(&decision, named, locale));
     let pieces = |pieces: &[String]| -> JsValue { pieces.iter().map(|piece| JsValue::from_str(piece)).collect::<Array>().into() };
-    explanation_shape(
+    Ok(explanation_shape(
         pieces(&template.title),
         pieces(&template.message),
         template.action_label.as_deref().map_or(JsValue::NULL, JsValue::from_str),
         static_string(template.severity.as_str()),
         &template.locale,
         static_string(template.code),
-    )
+    ))
 }
 
 #[wasm_bindgen]
@@ -136,7 +137,7 @@ pub fn known_situations() -> Array {
         .map(|rule| {
             let reason = match rule.reason {
                 Reason::Is(reason) => Some(reason),
-                Reason::Other => None,
+                Reason::Any => None,
             };
             Writer::new().set_static("status", rule.status).set_optional("statusReason", reason.map(static_string)).build()
         })

@@ -11,23 +11,32 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::flow::message::{self, Account, MessageFields, WidgetEvent};
 use crate::text::decimal;
 use crate::flow::retry::{next_delay, retryable_status};
-use crate::flow::session::{self, Input, State};
+use crate::flow::session::{self, Effect, Input, State};
 use crate::flow::token::{self, RepairToken, TokenResponse, WidgetPolicy};
 
-/// `{ state, effects }` after feeding `input` to a session in `state`, or `null` when the
-/// input means nothing there.
+/// `{ state, effects, outcome }` after feeding `input` to a session in `state`, or `null` when
+/// the input means nothing there. `outcome`, when the step finishes the session, says which
+/// fields the outcome carries: `{ metadata, reason, error, dataArrivesByWebhook, note }`.
 #[wasm_bindgen(js_name = sessionStep)]
 pub fn session_step(state: &str, input: &str) -> JsValue {
     let (Some(state), Some(input)) = (State::parse(state), Input::parse(input)) else {
         return JsValue::NULL;
     };
-    match session::step(state, input) {
-        Some((next, effects)) => Writer::new()
-            .set_static("state", next.as_str())
-            .set("effects", effects.iter().map(|effect| static_string(effect.as_str())).collect::<Array>())
-            .build(),
-        None => JsValue::NULL,
-    }
+    let Some((next, effects)) = session::step(state, input) else { return JsValue::NULL };
+    let outcome = effects.contains(&Effect::Finish).then(|| next.outcome()).flatten().map(|outcome| {
+        Writer::new()
+            .set("metadata", outcome.metadata)
+            .set("reason", outcome.reason)
+            .set("error", outcome.error)
+            .set("dataArrivesByWebhook", outcome.data_arrives_by_webhook)
+            .set_optional("note", outcome.note().map(static_string))
+            .build()
+    });
+    Writer::new()
+        .set_static("state", next.as_str())
+        .set("effects", effects.iter().map(|effect| static_string(effect.as_str())).collect::<Array>())
+        .set_optional("outcome", outcome)
+        .build()
 }
 
 /// The app's `allowedWidgetOrigins`, normalised, or `INVALID_OPTIONS`.

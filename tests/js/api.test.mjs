@@ -383,3 +383,17 @@ test("advise rejects unknown intents with INVALID_INTENT", () => {
   }
   assert.throws(() => advise({}, "fix"), { code: "INVALID_CONNECTION" }, "status is required except to migrate");
 });
+
+test("MeldRepairError's retryable defaults to what the Rust error table says of the code", () => {
+  assert.equal(new MeldRepairError("TOKEN_ENDPOINT_FAILED", "x").retryable, true);
+  assert.equal(new MeldRepairError("INVALID_OPTIONS", "x").retryable, false);
+  assert.equal(new MeldRepairError("TOKEN_ENDPOINT_FAILED", "x", false).retryable, false, "an error may say otherwise");
+  assert.equal(new MeldRepairError("SOMETHING_ELSE", "x").retryable, false);
+  let thrown;
+  try {
+    decide({ status: 7 });
+  } catch (error) {
+    thrown = error;
+  }
+  assert.deepEqual([thrown instanceof MeldRepairError, thrown.code, thrown.retryable], [true, "INVALID_CONNECTION", false]);
+});

@@ -9,8 +9,7 @@ use meld_repair::webhooks::{interpret, Interpretation, Webhook, EVENTS};
 
 // ---------------------------------------------------------------- a JSON body without serde
 
-mod support;
-use support::js::Js;
+use crate::support::js::Js;
 
 #[derive(Clone, Debug)]
 enum J {

@@ -2,15 +2,13 @@
 //! every type check and message the boundary used to own, over JS-like values (tests/support/js.rs).
 //! tests/js/bad-input.test.mjs runs the same cases through the built package.
 
-mod support;
-
 use meld_repair::error::{Error, ErrorCode};
 use meld_repair::explain::{CustomLocale, ExplainOptions};
 use meld_repair::flow::message::{MessageFields, MAX_ACCOUNTS, MAX_TEXT_CHARS};
 use meld_repair::flow::token::{read_headers, TokenResponse, WidgetPolicy};
 use meld_repair::read::MAX_ELEMENTS;
 use meld_repair::rules::{AdviseOptions, Connection, Intent};
-use support::js::{object, strings, text, Js};
+use crate::support::js::{object, strings, text, Js};
 
 fn status(value: &str) -> Js {
     object(&[("id", text("c1")), ("status", text(value))])
