@@ -166,7 +166,7 @@ pub fn advise(connection: &Connection, intent: Intent, options: &AdviseOptions) 
         }
         _ if situation.status == "IN_PROGRESS" => advice(Operation::Wait, NOTE_IN_PROGRESS),
         _ if TERMINAL_STATUSES.contains(&situation.status.as_str()) => advice(Operation::NewConnection, NOTE_TERMINAL),
-        Intent::FreshData => fresh_data(&situation, advice),
+        Intent::FreshData => fresh_data(&situation, &decide(situation.clone(), options.decide), advice),
         Intent::AddProducts => add_products(connection, requested, advice),
     })
 }
@@ -197,9 +197,16 @@ fn requested_products(products: &[String]) -> Result<Vec<String>> {
         .collect()
 }
 
-fn fresh_data(situation: &Situation, advice: impl Fn(Operation, &'static str) -> Advice) -> Advice {
+fn fresh_data(situation: &Situation, decision: &Decision, advice: impl Fn(Operation, &'static str) -> Advice) -> Advice {
     let status = situation.status.as_str();
     if REFRESHABLE_STATUSES.contains(&status) {
+        // A refresh without the customer cannot bring data that waits on them (DEGRADED with
+        // INTERACTIVE_REFRESH: present for every refresh; INSTITUTION_ACTION_REQUIRED: acting
+        // at the bank first). Only an ACTIVE connection aggregates while a repair is advised.
+        if decision.customer_involved() && status != "ACTIVE" {
+            let (operation, note) = fix(decision);
+            return advice(operation, if operation == Operation::Repair { NOTE_REFRESH_NEEDS_CUSTOMER } else { note });
+        }
         advice(Operation::Refresh, NOTE_REFRESH)
     } else if matches!(status, "RECONNECT_REQUIRED" | "UNRECOVERABLE") {
         advice(Operation::Repair, NOTE_REFRESH_WOULD_409)
@@ -284,6 +291,7 @@ fn provider_key(connection: &Connection) -> Option<String> {
 
 const NOTE_REFRESH: &str = "Refresh only because the customer just did something that needs up-to-the-minute data. Meld already refreshes in the background 1-3 times a day and most providers bill a forced refresh, so never schedule one. Results arrive with the BANK_LINKING_ACCOUNTS_UPDATED and BANK_LINKING_TRANSACTIONS_AGGREGATED webhooks; provider limits apply (MX: one forced refresh per 3 hours, then 429).";
 const NOTE_REFRESH_WOULD_409: &str = "This connection cannot be refreshed (Meld answers 409 Conflict): the customer must reconnect in the widget first. Ask your backend for a repair connect token (POST /bank-linking/connect/repair with { connectionId }) and open the widget.";
+const NOTE_REFRESH_NEEDS_CUSTOMER: &str = "A refresh without the customer cannot bring this data: they must be present in the widget. Ask your backend for a repair connect token (POST /bank-linking/connect/repair with { connectionId }) and open the widget while they are here.";
 const NOTE_IN_PROGRESS: &str = "The customer is still in the widget. Do not refresh or repair; wait for the BANK_LINKING_CONNECTION_COMPLETED webhook (an unfinished link becomes EXPIRED after 4 hours).";
 const NOTE_TERMINAL: &str = "This connection is EXPIRED or DELETED and no operation brings it back. Start a new link (POST /bank-linking/connect/start) when the customer returns.";
 const NOTE_UNKNOWN_STATUS: &str = "Meld sent a status this version does not know. Call nothing yet; read the connection again later.";
