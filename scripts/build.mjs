@@ -42,7 +42,7 @@ run(join(root, "node_modules/.bin/wasm-opt"), [
 //    a page loads two JS files and the wasm instead of a waterfall of modules.
 const snippets = join(glue, "snippets", readdirSync(join(glue, "snippets"))[0], "js");
 await build({
-  entryPoints: ["index.js", "node.js", "element.js"].map((entry) => join(root, "js", entry)),
+  entryPoints: ["index.js", "node.js", "element.js", "server.js"].map((entry) => join(root, "js", entry)),
   outdir: pkg,
   bundle: true,
   splitting: true,
@@ -70,7 +70,7 @@ function wasmBindgenOutput() {
   };
 }
 
-for (const types of ["index.d.ts", "element.d.ts"]) copyFileSync(join(root, "js", types), join(pkg, types));
+for (const types of ["index.d.ts", "element.d.ts", "server.d.ts"]) copyFileSync(join(root, "js", types), join(pkg, types));
 
 // 5. What a page downloads.
 for (const entry of payloadSizes(pkg)) {
