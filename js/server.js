@@ -186,7 +186,7 @@ function notAdvised(connection, advice, operation) {
 }
 
 function readClientOptions(options) {
-  const { apiKey, environment = "sandbox", baseUrl, meldVersion = DEFAULT_MELD_VERSION, fetch = globalThis.fetch, timeoutMs = 10_000, retries = 2 } = readObject(options, "createMeldClient options");
+  const { apiKey, environment = "sandbox", baseUrl, meldVersion = DEFAULT_MELD_VERSION, fetch = (...args) => globalThis.fetch(...args), timeoutMs = 10_000, retries = 2 } = readObject(options, "createMeldClient options");
   if (typeof apiKey !== "string" || apiKey.trim() === "") throw invalidOptions("apiKey must be your Meld API key, a non-empty string (keep it on the server)");
   if (!Object.hasOwn(BASE_URLS, environment)) throw invalidOptions(`environment must be "sandbox" or "production"`);
   let base = BASE_URLS[environment];
