@@ -118,10 +118,21 @@ export function createMeldClient(options) {
     }
     if (typeof force !== "boolean") throw invalidOptions("refresh options.force must be a boolean");
     const target = await connectionOf(connection);
-    const advice = advise(target, "fresh_data", { refreshAttempts });
+    const { advice, on } = await refreshAdvice(target, refreshAttempts);
     const forced = advice.operation !== "refresh";
-    if (forced && !force) throw notAdvised(target, advice, "refresh");
+    if (forced && !force) throw notAdvised(on, advice, "refresh");
     return { ...(await perform.refresh(target, { products })), operation: "refresh", forced, advice };
+  }
+
+  // A refresh of an inactive duplicate promotes it with the active duplicate's status
+  // (reference §10), so it brings data only where a refresh of the active one would.
+  async function refreshAdvice(target, refreshAttempts) {
+    const advice = advise(target, "fresh_data", { refreshAttempts });
+    const activeId = target.activeDuplicateConnectionId;
+    if (advice.operation !== "refresh" || typeof activeId !== "string" || activeId === "" || activeId === target.id) return { advice, on: target };
+    const inherited = advise(await getConnection(activeId), "fresh_data", { refreshAttempts });
+    if (inherited.operation === "refresh") return { advice, on: target };
+    return { advice: inherited, on: { id: `${target.id} (an inactive duplicate taking the status of ${activeId})` } };
   }
 
   async function repairToken(connection) {
@@ -160,7 +171,8 @@ export function createMeldClient(options) {
     const { products, refreshAttempts } = readObject(options, "act options");
     // An import object has no Meld id yet; anything else is a connection Meld knows.
     const target = intent === "migrate" ? connection : await connectionOf(connection);
-    const advice = advise(target, intent, { products, refreshAttempts });
+    const asked = advise(target, intent, { products, refreshAttempts });
+    const advice = asked.operation === "refresh" ? (await refreshAdvice(target, refreshAttempts)).advice : asked;
     const { operation } = advice;
     if (operation === "wait") {
       const { retryAfterSeconds } = advice.decision ?? decide(target, { refreshAttempts });

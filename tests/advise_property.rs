@@ -49,16 +49,22 @@ fn fix_is_a_repair_exactly_when_decide_opens_the_widget() {
 }
 
 #[test]
-fn fresh_data_never_proposes_a_refresh_that_cannot_deliver_without_the_customer() {
+fn fresh_data_never_proposes_a_refresh_that_cannot_deliver_now() {
     for (status, reason, attempts) in every_case() {
         let (operation, decision) = both(&status, reason.as_deref(), attempts, Intent::FreshData);
         let case = format!("{status:?} / {reason:?} / {attempts}: fresh_data gave {operation:?}, decide {:?}", decision.action());
-        // The customer must act first, or be present for every refresh, or the status is one
-        // no row knows: a refresh without them is not the answer. An ACTIVE connection keeps
-        // aggregating while a repair is merely recommended, so refreshing it is fine.
-        let needs_customer = decision.customer_involved() && decision.situation.status != "ACTIVE";
-        if needs_customer || !decision.recognized {
+        // The customer must act first, or be present for every refresh, or decide says to
+        // wait (an outage), or the status is one no row knows: a billed refresh without the
+        // customer is not the answer. An ACTIVE connection keeps aggregating while a repair is
+        // merely recommended, so refreshing it is fine.
+        let active = decision.situation.status == "ACTIVE";
+        let needs_customer = decision.customer_involved() && !active;
+        let must_wait = decision.action() == Action::Wait;
+        if needs_customer || must_wait || !decision.recognized {
             assert_ne!(operation, Operation::Refresh, "{case}");
+        }
+        if decision.action() == Action::Wait {
+            assert_eq!(operation, Operation::Wait, "{case}: decide says wait");
         }
         // What fresh_data proposes in the refresh's place is what decide says.
         if operation == Operation::Repair {
@@ -78,5 +84,6 @@ fn the_two_degraded_reasons_that_need_the_customer() {
     assert_eq!(at_bank, Operation::NoOperation, "the customer acts at the bank first; no refresh now");
     // A refresh that works on its own while a repair is recommended stays a refresh.
     assert_eq!(both("ACTIVE", Some("ACCESS_EXPIRING_SOON"), 0, Intent::FreshData).0, Operation::Refresh);
-    assert_eq!(both("DEGRADED", Some("INSTITUTION_CURRENTLY_UNAVAILABLE"), 0, Intent::FreshData).0, Operation::Refresh);
+    assert_eq!(both("DEGRADED", Some("INSTITUTION_CURRENTLY_UNAVAILABLE"), 0, Intent::FreshData).0, Operation::Wait, "billed, and the bank is down");
+    assert_eq!(both("UNDETERMINED", None, 0, Intent::FreshData).0, Operation::Refresh);
 }

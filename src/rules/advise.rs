@@ -200,10 +200,12 @@ fn requested_products(products: &[String]) -> Result<Vec<String>> {
 fn fresh_data(situation: &Situation, decision: &Decision, advice: impl Fn(Operation, &'static str) -> Advice) -> Advice {
     let status = situation.status.as_str();
     if REFRESHABLE_STATUSES.contains(&status) {
-        // A refresh without the customer cannot bring data that waits on them (DEGRADED with
+        // A billed refresh cannot bring data that waits on the customer (DEGRADED with
         // INTERACTIVE_REFRESH: present for every refresh; INSTITUTION_ACTION_REQUIRED: acting
-        // at the bank first). Only an ACTIVE connection aggregates while a repair is advised.
-        if decision.customer_involved() && status != "ACTIVE" {
+        // at the bank first) or on an outage to end: then decide's verdict stands. Only an
+        // ACTIVE connection aggregates whatever decide recommends.
+        let refresh_delivers = matches!(decision.action(), Action::Refresh | Action::ResolveDuplicate | Action::NoAction);
+        if !refresh_delivers && status != "ACTIVE" {
             let (operation, note) = fix(decision);
             return advice(operation, if operation == Operation::Repair { NOTE_REFRESH_NEEDS_CUSTOMER } else { note });
         }

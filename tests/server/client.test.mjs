@@ -155,6 +155,7 @@ describe("refresh", () => {
       ["conn_login_required", "repair"],
       ["conn_interactive_refresh", "repair"],
       ["conn_institution_action_required", "none"],
+      ["conn_institution_unavailable", "wait"],
       ["conn_in_progress", "wait"],
       ["conn_expired", "new_connection"],
       ["conn_deleted", "new_connection"],
@@ -203,6 +204,17 @@ describe("refresh", () => {
     assert.equal(stored("conn_inactive_duplicate").status, "ACTIVE");
     assert.deepEqual([stored("conn_active").status, stored("conn_active").statusReason], ["PARTIALLY_ACTIVE", "INACTIVE_DUPLICATE"]);
     assert.equal(stored("conn_active").activeDuplicateConnectionId, "conn_inactive_duplicate");
+  });
+
+  test("an inactive duplicate takes the active one's status when refreshed: guarded on that status", async () => {
+    meld.setStatus("conn_active", "DEGRADED", "INTERACTIVE_REFRESH");
+    const error = await rejects(client().refresh(stored("conn_inactive_duplicate")), "OPERATION_NOT_ADVISED");
+    assert.equal(error.advice.operation, "repair");
+    assert.match(error.message, /inactive duplicate taking the status of conn_active/);
+    const acted = await client().act(stored("conn_inactive_duplicate"), "fresh_data");
+    assert.deepEqual([acted.operation, acted.sent], ["repair", true], "act does what the inherited advice names");
+    assert.equal(meld.counts().forcedRefreshes, 0);
+    assert.deepEqual(routes().filter((r) => r.endsWith("/refresh")), []);
   });
 
   test("bad arguments", async () => {
