@@ -122,6 +122,20 @@ export type ErrorCode =
   | "POPUP_BLOCKED"
   | "SESSION_CLOSED"
   | "SESSION_IN_PROGRESS"
+  | "OPERATION_NOT_ADVISED"
+  | "CONNECTION_NOT_FOUND"
+  | "MELD_CONFLICT"
+  | "MELD_RATE_LIMITED"
+  | "MELD_UNAVAILABLE"
+  | "MELD_AUTH_FAILED"
+  | "MELD_BAD_REQUEST"
+  | "INVALID_REQUEST"
+  | "REQUEST_TOO_LARGE"
+  | "METHOD_NOT_ALLOWED"
+  | "FORBIDDEN"
+  | "REPAIR_NOT_NEEDED"
+  | "INVALID_SIGNATURE"
+  | "EVENT_HANDLER_FAILED"
   | "INTERNAL_ERROR";
 // #endregion
 
@@ -303,7 +317,10 @@ export interface VerifyWebhookSignatureOptions {
   url: string;
   /** The raw body, before any JSON parsing. */
   body: string | ArrayBufferView | ArrayBuffer;
-  /** Resolve false when the timestamp (ISO-8601, or Unix seconds) is further than this from `now`, or unreadable. */
+  /**
+   * Resolve false when the timestamp (ISO-8601, or Unix seconds) is further than this from `now`, or unreadable:
+   * a replayed event. Default 300; `Infinity` opts out and lets the signature alone count.
+   */
   toleranceSeconds?: number;
   /** Default: the current time. A number is milliseconds since 1970. */
   now?: Date | number;
@@ -352,7 +369,7 @@ export interface RepairTokenResponse {
   institutionId?: string | null;
 }
 
-export type FlowState = "idle" | "fetching_token" | "open" | "completed" | "cancelled" | "failed";
+export type FlowState = "idle" | "fetching_token" | "open" | "completed" | "cancelled" | "failed" | "not_needed";
 
 export interface RepairFlowOptions {
   /** The app's backend route that calls Meld's POST /bank-linking/connect/repair. */

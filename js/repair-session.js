@@ -40,7 +40,7 @@ export class RepairSession {
   /** Resolves true once a token for the connection is ready; never rejects. */
   prefetch(connection, connectionId) {
     if (this.#destroyed) return Promise.resolve(false);
-    return this.#token(connection, connectionId).then(() => true, () => false);
+    return this.#token(connection, connectionId).then((token) => !token.notNeeded, () => false);
   }
 
   /** Runs one session to its one outcome; `reserved` is the window reserved in the click. */
@@ -96,6 +96,11 @@ export class RepairSession {
     }
     this.#token(session.connection, session.connectionId).then(
       (token) => {
+        if (token.notNeeded) {
+          session.backendDecision = token.decision;
+          this.#feed(session, "repair_not_needed");
+          return;
+        }
         session.token = token;
         this.#feed(session, "token_ready");
       },
@@ -141,7 +146,7 @@ export class RepairSession {
     session.resolve({
       status: this.#state,
       connectionId: session.connectionId,
-      decision: session.decision,
+      decision: carries.backendDecision ? session.backendDecision : session.decision,
       metadata: carries.metadata ? session.metadata : null,
       reason: carries.reason ? session.reason : null,
       error: carries.error ? session.error : null,
@@ -165,7 +170,7 @@ export class RepairSession {
     const promise = this.#requestToken(connection, connectionId)
       .then((response) => {
         const token = this.#wasm.validateTokenResponse(response, connectionId, options.allowedWidgetOrigins, options.allowInsecureLoopback);
-        if (!this.#destroyed) this.#tokens.set(connectionId, token);
+        if (!this.#destroyed && !token.notNeeded) this.#tokens.set(connectionId, token);
         return token;
       })
       .finally(() => this.#inflight.delete(connectionId));

@@ -67,9 +67,9 @@ const common = {
   logLevel: "warning",
   outdir: pkg,
 };
-await build({ ...common, entryPoints: ["index.js", "flow.js", "element.js", "node.js"].map((entry) => join(root, "js", entry)) });
+await build({ ...common, entryPoints: ["index.js", "flow.js", "element.js", "node.js", "server.js"].map((entry) => join(root, "js", entry)) });
 
-for (const types of ["index.d.ts", "element.d.ts"]) copyFileSync(join(root, "js", types), join(pkg, types));
+for (const types of ["index.d.ts", "element.d.ts", "server.d.ts"]) copyFileSync(join(root, "js", types), join(pkg, types));
 
 // 5. What a page downloads: the status page, and what the repair flow adds on intent.
 step("sizes (gzip -9, each file on its own as a server sends it)");

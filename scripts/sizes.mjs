@@ -16,7 +16,7 @@ export const PAYLOADS = [
   // A status page: `import { decide, explain, advise, defineCopy } from "meld-repair"` and the element.
   { name: "status page", files: ["index.js", "element.js", "core.wasm"], budget: 35 * 1024 },
   // What `new RepairFlow(…)`, `prefetch` or `start` load on top.
-  { name: "repair flow on intent", files: ["flow.js", "flow.wasm"], budget: 39 * 1024 },
+  { name: "repair flow on intent", files: ["flow.js", "flow.wasm"], budget: 40 * 1024 },
 ];
 
 function measure(bytes) {

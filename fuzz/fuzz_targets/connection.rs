@@ -262,15 +262,19 @@ fn advise_all(
                 } else if terminal {
                     assert_eq!(advice.operation, Operation::NewConnection);
                 } else if intent == Intent::FreshData {
-                    // A refresh only where it delivers without the customer: on an ACTIVE
-                    // connection always, on the other refreshable ones unless decide needs them.
+                    // A refresh of a connection that is not ACTIVE delivers only where decide
+                    // would refresh too; elsewhere decide's verdict stands (the customer acts,
+                    // or is present, or the outage must end).
+                    let follows_decide = match decision.action() {
+                        Action::Refresh | Action::ResolveDuplicate | Action::NoAction => None,
+                        Action::Repair => Some(Operation::Repair),
+                        Action::ContactInstitution => Some(Operation::NoOperation),
+                        Action::Wait => Some(Operation::Wait),
+                        Action::NewConnection => Some(Operation::NewConnection),
+                    };
                     let expected = match status {
-                        "ACTIVE" => Operation::Refresh,
-                        "PARTIALLY_ACTIVE" | "DEGRADED" | "UNDETERMINED" => match decision.action() {
-                            Action::Repair => Operation::Repair,
-                            Action::ContactInstitution => Operation::NoOperation,
-                            _ => Operation::Refresh,
-                        },
+                        "PARTIALLY_ACTIVE" | "DEGRADED" | "UNDETERMINED" if follows_decide.is_some() => follows_decide.unwrap(),
+                        "ACTIVE" | "PARTIALLY_ACTIVE" | "DEGRADED" | "UNDETERMINED" => Operation::Refresh,
                         "RECONNECT_REQUIRED" | "UNRECOVERABLE" => Operation::Repair,
                         _ => Operation::Wait,
                     };

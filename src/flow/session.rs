@@ -14,6 +14,9 @@ pub enum State {
     Completed,
     Cancelled,
     Failed,
+    /// The app's backend answered that the connection needs no repair (its 409
+    /// `REPAIR_NOT_NEEDED`: the connection healed since the app read it).
+    NotNeeded,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -33,6 +36,8 @@ pub enum Input {
     AppClosed,
     /// The page is going away (`pagehide`).
     PageHidden,
+    /// The token endpoint answered that no repair is needed, with its decision.
+    RepairNotNeeded,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,8 +67,10 @@ const TRANSITIONS: &[(State, Input, State, &[Effect])] = &[
     (Completed,     Start,          FetchingToken, &[FetchToken]),
     (Cancelled,     Start,          FetchingToken, &[FetchToken]),
     (Failed,        Start,          FetchingToken, &[FetchToken]),
+    (State::NotNeeded, Start,       FetchingToken, &[FetchToken]),
     (FetchingToken, TokenReady,     Open,          &[OpenWidget]),
     (FetchingToken, TokenFailed,    Failed,        &[ForgetToken, Finish]),
+    (FetchingToken, RepairNotNeeded, State::NotNeeded, &[Finish]),
     (FetchingToken, AppClosed,      Cancelled,     &[Finish]),
     (FetchingToken, PageHidden,     Cancelled,     &[Finish]),
     (Open,          WidgetCompleted, Completed,    &[CloseWidget, ForgetToken, Finish]),
@@ -73,7 +80,7 @@ const TRANSITIONS: &[(State, Input, State, &[Effect])] = &[
 ];
 
 impl State {
-    pub const ALL: &[State] = &[Idle, FetchingToken, Open, Completed, Cancelled, Failed];
+    pub const ALL: &[State] = &[Idle, FetchingToken, Open, Completed, Cancelled, Failed, State::NotNeeded];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -83,6 +90,7 @@ impl State {
             Completed => "completed",
             Cancelled => "cancelled",
             Failed => "failed",
+            State::NotNeeded => "not_needed",
         }
     }
 
@@ -98,11 +106,12 @@ impl State {
     /// What the outcome of a session that ended in this state carries besides its status and
     /// connection; `None` for a state no session ends in.
     pub const fn outcome(self) -> Option<Outcome> {
-        const NOTHING: Outcome = Outcome { metadata: false, reason: false, error: false, data_arrives_by_webhook: false };
+        const NOTHING: Outcome = Outcome { metadata: false, reason: false, error: false, data_arrives_by_webhook: false, backend_decision: false };
         match self {
             Completed => Some(Outcome { metadata: true, data_arrives_by_webhook: true, ..NOTHING }),
             Cancelled => Some(Outcome { reason: true, ..NOTHING }),
             Failed => Some(Outcome { error: true, ..NOTHING }),
+            State::NotNeeded => Some(Outcome { backend_decision: true, ..NOTHING }),
             Idle | FetchingToken | Open => None,
         }
     }
@@ -120,6 +129,8 @@ pub struct Outcome {
     /// The connection's new state and data reach the app's backend by webhook, later; the
     /// outcome's `note` ([`WEBHOOK_NOTE`]) says so.
     pub data_arrives_by_webhook: bool,
+    /// The outcome's `decision` is the one the app's backend sent (fresher than the app's).
+    pub backend_decision: bool,
 }
 
 impl Outcome {
@@ -134,7 +145,7 @@ pub const WEBHOOK_NOTE: &str = "Meld sends BANK_LINKING_CONNECTION_STATUS_CHANGE
 
 impl Input {
     pub const ALL: &[Input] =
-        &[Start, TokenReady, TokenFailed, WidgetCompleted, CustomerClosed, AppClosed, PageHidden];
+        &[Start, TokenReady, TokenFailed, WidgetCompleted, CustomerClosed, AppClosed, PageHidden, RepairNotNeeded];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -145,6 +156,7 @@ impl Input {
             CustomerClosed => "customer_closed",
             AppClosed => "app_closed",
             PageHidden => "page_hidden",
+            RepairNotNeeded => "repair_not_needed",
         }
     }
 

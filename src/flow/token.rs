@@ -95,6 +95,18 @@ pub struct TokenResponse {
     pub widget_url: Option<String>,
     pub id: Option<String>,
     pub institution_id: Option<String>,
+    /// The backend's refusal code, e.g. [`REPAIR_NOT_NEEDED`].
+    pub code: Option<String>,
+}
+
+/// What meld-repair/server's token route answers (HTTP 409, with its `decision`) when the
+/// connection it read from Meld needs no repair: the session ends `not_needed`.
+pub const REPAIR_NOT_NEEDED: &str = "REPAIR_NOT_NEEDED";
+
+impl TokenResponse {
+    pub fn repair_not_needed(&self) -> bool {
+        self.code.as_deref() == Some(REPAIR_NOT_NEEDED)
+    }
 }
 
 /// A checked token, safe to open.
@@ -107,6 +119,7 @@ impl TokenResponse {
             widget_url: reader.optional_string("widgetUrl")?,
             id: reader.optional_string("id")?,
             institution_id: reader.optional_string("institutionId")?,
+            code: reader.optional_string("code")?,
         })
     }
 }

@@ -218,11 +218,13 @@ fn requested_products(products: &[String]) -> Result<Vec<String>> {
 
 /// A refresh where it can deliver without the customer; otherwise what `decide` says.
 fn fresh_data(decision: &Decision, advice: impl Fn(Operation, &'static str) -> Advice) -> Advice {
+    // A billed refresh cannot bring data that waits on the customer (DEGRADED with
+    // INTERACTIVE_REFRESH: present for every refresh; INSTITUTION_ACTION_REQUIRED: acting at
+    // the bank first) or on an outage to end: then decide's verdict stands. Only an
+    // aggregating connection delivers whatever decide recommends.
+    let refresh_delivers = matches!(decision.action(), Action::Refresh | Action::ResolveDuplicate | Action::NoAction);
     match decision.standing() {
-        // A refresh without the customer cannot bring data that waits on them (DEGRADED with
-        // INTERACTIVE_REFRESH: present for every refresh; INSTITUTION_ACTION_REQUIRED: acting at
-        // the bank first). Only an aggregating connection delivers while a repair is advised.
-        Some(Standing::Impaired) if decision.customer_involved() => match fix(decision) {
+        Some(Standing::Impaired) if !refresh_delivers => match fix(decision) {
             (Operation::Repair, _) => advice(Operation::Repair, NOTE_REFRESH_NEEDS_CUSTOMER),
             (operation, note) => advice(operation, note),
         },

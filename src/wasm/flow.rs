@@ -29,6 +29,7 @@ pub fn session_step(state: &str, input: &str) -> JsValue {
             .set("reason", outcome.reason)
             .set("error", outcome.error)
             .set("dataArrivesByWebhook", outcome.data_arrives_by_webhook)
+            .set("backendDecision", outcome.backend_decision)
             .set_optional("note", outcome.note().map(static_string))
             .build()
     });
@@ -48,7 +49,8 @@ pub fn widget_origins(origins: JsValue, allow_insecure_loopback: bool) -> std::r
 
 /// Checks the backend's answer (Meld's repair response, unchanged) against the connection and
 /// the allowed widget origins; returns `{ connectToken, widgetUrl, widgetOrigin,
-/// institutionId, expiresAt }` or throws `INVALID_TOKEN_RESPONSE` / `WIDGET_URL_REJECTED`.
+/// institutionId, expiresAt }`, or `{ notNeeded: true, decision }` when the backend says no
+/// repair is needed, or throws `INVALID_TOKEN_RESPONSE` / `WIDGET_URL_REJECTED`.
 #[wasm_bindgen(js_name = validateTokenResponse)]
 pub fn validate_token_response(
     response: JsValue,
@@ -57,7 +59,12 @@ pub fn validate_token_response(
     allow_insecure_loopback: bool,
 ) -> std::result::Result<JsValue, JsValue> {
     let policy = WidgetPolicy::read(value(origins), allow_insecure_loopback)?;
+    let answer = response.clone();
     let response = TokenResponse::read(value(response))?;
+    if response.repair_not_needed() {
+        let decision = js_sys::Reflect::get(&answer, &static_string("decision")).unwrap_or(JsValue::NULL);
+        return Ok(Writer::new().set("notNeeded", true).set("decision", decision).build());
+    }
     let token: RepairToken = token::validate(&response, connection_id, &policy, now_seconds())?;
     Ok(Writer::new()
         .set("connectToken", token.connect_token)
@@ -146,6 +153,13 @@ async fn send_once(url: &str, body: &JsValue, headers: &[(String, String)], time
         Err(_) => return Err(Error::new(ErrorCode::TokenEndpointFailed, "the token endpoint could not be reached (network error or CORS); check tokenUrl and that the backend is up")),
     };
     let status = response.status();
+    if status == 409
+        && let Ok(text) = response.text().await
+        && let Ok(answer) = JSON::parse(&text)
+        && TokenResponse::read(value(answer.clone())).is_ok_and(|answer| answer.repair_not_needed())
+    {
+        return Ok(answer); // the backend's "no repair needed", for validateTokenResponse to read
+    }
     if !response.ok() {
         return Err(Error::new(
             ErrorCode::TokenEndpointFailed,

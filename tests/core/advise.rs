@@ -35,10 +35,12 @@ const OPERATIONS: &[Row] = &[
     // An aggregating connection delivers a refresh while a repair is advised.
     ("ACTIVE",             Some("ACCESS_EXPIRING_SOON"),              0, Refresh,       Update,        Delete,      Repair),
     ("ACTIVE",             Some("NEW_ACCOUNTS_AVAILABLE"),            0, Refresh,       Update,        Delete,      Repair),
-    // An impaired one does not: the customer must be present, or act at the bank first.
+    // An impaired one does not: the customer must be present, act at the bank first, or the
+    // outage must end (a billed refresh would bring nothing).
     ("DEGRADED",           Some("INTERACTIVE_REFRESH"),               0, Repair,        Update,        Delete,      Repair),
     ("DEGRADED",           Some("INSTITUTION_ACTION_REQUIRED"),       0, NoOperation,   Update,        Delete,      NoOperation),
-    ("DEGRADED",           Some("INSTITUTION_CURRENTLY_UNAVAILABLE"), 0, Refresh,       Update,        Delete,      Wait),
+    ("DEGRADED",           Some("INSTITUTION_CURRENTLY_UNAVAILABLE"), 0, Wait,          Update,        Delete,      Wait),
+    ("DEGRADED",           None,                                      0, Wait,          Update,        Delete,      Wait),
     ("PARTIALLY_ACTIVE",   Some("PARTIAL_AGGREGATION_SUCCESS"),       0, Refresh,       Update,        Delete,      Refresh),
     ("PARTIALLY_ACTIVE",   Some("PARTIAL_AGGREGATION_SUCCESS"),       1, Repair,        Update,        Delete,      Repair),
     ("UNDETERMINED",       None,                                      0, Refresh,       Update,        Delete,      Refresh),

@@ -8,6 +8,7 @@
 mod support;
 
 mod advise;
+mod advise_property;
 mod decide;
 mod explain;
 mod jwt;

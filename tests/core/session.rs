@@ -107,16 +107,22 @@ fn check(sequence: &[Input]) {
 
 #[test]
 fn each_finished_state_says_what_its_outcome_carries() {
-    // (state, metadata, reason, error, data arrives by webhook): from issue #3, by hand.
+    // (state, metadata, reason, error, data arrives by webhook, the backend's decision): from
+    // issues #3 and #11, by hand.
     #[rustfmt::skip]
     let finished = [
-        (State::Completed, true,  false, false, true),
-        (State::Cancelled, false, true,  false, false),
-        (State::Failed,    false, false, true,  false),
+        (State::Completed, true,  false, false, true,  false),
+        (State::Cancelled, false, true,  false, false, false),
+        (State::Failed,    false, false, true,  false, false),
+        (State::NotNeeded, false, false, false, false, true),
     ];
-    for (state, metadata, reason, error, by_webhook) in finished {
+    for (state, metadata, reason, error, by_webhook, backend) in finished {
         let outcome = state.outcome().unwrap_or_else(|| panic!("{state:?} ends a session"));
-        assert_eq!((outcome.metadata, outcome.reason, outcome.error, outcome.data_arrives_by_webhook), (metadata, reason, error, by_webhook), "{state:?}");
+        assert_eq!(
+            (outcome.metadata, outcome.reason, outcome.error, outcome.data_arrives_by_webhook, outcome.backend_decision),
+            (metadata, reason, error, by_webhook, backend),
+            "{state:?}"
+        );
         assert_eq!(outcome.note().is_some(), by_webhook, "{state:?}: the note goes with the webhook data");
     }
     assert!(State::Completed.outcome().and_then(|outcome| outcome.note()).is_some_and(|note| note.contains("BANK_LINKING_CONNECTION_STATUS_CHANGE")));

@@ -315,7 +315,7 @@ fn no_error_message_contains_the_token() {
 
 #[test]
 fn token_response_of_empty_strings_names_the_first_field() {
-    let empty = TokenResponse { connect_token: Some(String::new()), widget_url: Some(String::new()), id: Some(String::new()), institution_id: Some(String::new()) };
+    let empty = TokenResponse { connect_token: Some(String::new()), widget_url: Some(String::new()), id: Some(String::new()), institution_id: Some(String::new()), code: None };
     rejected(validate(&empty), ErrorCode::InvalidTokenResponse, &["the token response has no connectToken"]);
 }
 
@@ -438,4 +438,15 @@ fn policy_entry_with_a_path_and_a_good_one_is_refused_whole() {
     let error = WidgetPolicy::new(&[PROD.to_owned(), format!("{PROD}/widget")], false).unwrap_err();
     assert_eq!(error.code, ErrorCode::InvalidOptions);
     assert!(error.message.contains("got \"https://institution-connect.meld.io/widget\""), "{}", error.message);
+}
+
+#[test]
+fn the_backends_repair_not_needed_is_read_as_such() {
+    use crate::support::js::{object, text, Js};
+    let answer = object(&[("code", text("REPAIR_NOT_NEEDED")), ("decision", object(&[("status", text("ACTIVE"))]))]);
+    assert!(TokenResponse::read(answer.value()).unwrap().repair_not_needed());
+    assert!(!TokenResponse::read(object(&[("code", text("FORBIDDEN"))]).value()).unwrap().repair_not_needed());
+    assert!(!response("t", "u", CONNECTION).repair_not_needed());
+    let error = TokenResponse::read(object(&[("code", Js::Number(409.0))]).value()).unwrap_err();
+    assert_eq!(error.code, ErrorCode::InvalidTokenResponse);
 }

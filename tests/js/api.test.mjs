@@ -295,7 +295,13 @@ test("defineCopy rejects bad input with INVALID_COPY", () => {
 
 test("advise fresh_data", () => {
   const op = (status, reason) => advise(conn(status, reason), "fresh_data").operation;
-  for (const status of ["ACTIVE", "PARTIALLY_ACTIVE", "DEGRADED", "UNDETERMINED"]) assert.equal(op(status), "refresh");
+  for (const status of ["ACTIVE", "PARTIALLY_ACTIVE", "UNDETERMINED"]) assert.equal(op(status), "refresh");
+  // Where decide says the customer must act or the outage must end, a billed refresh cannot deliver.
+  assert.equal(op("DEGRADED"), "wait");
+  assert.equal(op("DEGRADED", "INSTITUTION_CURRENTLY_UNAVAILABLE"), "wait");
+  assert.equal(op("DEGRADED", "INTERACTIVE_REFRESH"), "repair");
+  assert.equal(op("DEGRADED", "INSTITUTION_ACTION_REQUIRED"), "none");
+  assert.equal(op("ACTIVE", "ACCESS_EXPIRING_SOON"), "refresh");
   assert.equal(op("RECONNECT_REQUIRED"), "repair");
   assert.equal(op("UNRECOVERABLE"), "repair");
   assert.equal(op("IN_PROGRESS"), "wait");

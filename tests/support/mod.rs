@@ -46,6 +46,7 @@ pub fn response(token: &str, widget: &str, id: &str) -> TokenResponse {
         widget_url: Some(widget.to_owned()),
         id: Some(id.to_owned()),
         institution_id: Some(INSTITUTION.to_owned()),
+        code: None,
     }
 }
 
