@@ -1,19 +1,30 @@
-// The public API, shared by the browser and Node entries. Every rule lives in wasm; this file
-// only remembers recent answers, because crossing into wasm (copying strings both ways) costs
-// ten times more than the decision itself. A decision depends only on status, reason and
-// refreshAttempts, an explanation on those plus locale and institution name: the answers for
-// the last inputs are kept and copied out. Anything the fast path cannot key on (wrong types,
-// throwing getters) goes straight to wasm, which validates it and throws the coded error.
-import * as wasm from "./wasm.js";
+// The public API of the rules, shared by the browser and Node entries, over the wasm module the
+// entry loaded (`useCore`). Every rule lives in wasm; this file only remembers answers, because
+// crossing into wasm (copying strings both ways) costs far more than the decision itself:
+// - a decision depends only on the situation (status, reason, refreshAttempts): remembered by it;
+// - an explanation on the situation, the locale and whether there is an institution name: wasm
+//   answers with the text cut where the name goes, remembered too, and the name is joined in
+//   here, so a list of a thousand different banks makes a handful of calls.
+// Anything the fast path cannot key on (wrong types, throwing getters, proxies, a name that
+// wasm would trim) goes straight to wasm, which validates it and throws the coded error.
+import { DECISION_INPUTS, EXPLANATION_INPUTS } from "./facts.js";
+import { guarded } from "./instance.js";
 
-export { advise, interpretWebhook, knownSituations } from "./wasm.js";
-export { MeldRepairError } from "./errors.js";
-export { RepairFlow } from "./repair-flow.js";
-export { verifyWebhookSignature } from "./webhook-signature.js";
+let core = null;
+
+/** The app's wording, kept per locale to put back if the instance is ever replaced. */
+const definedCopy = new Map();
+
+/** Binds the API to an initialised wasm-bindgen glue module (core or node). */
+export function useCore(glue) {
+  core = guarded(glue, ["decide", "explain", "explainTemplate", "advise", "defineCopy", "resetCopy", "knownSituations", "interpretWebhook"], () => {
+    for (const args of definedCopy.values()) core.defineCopy(...args);
+  });
+}
 
 const REMEMBERED = 1024;
 const decisions = new Map();
-const explanations = new Map();
+const templates = new Map();
 
 function remember(cache, key, compute) {
   let answer = cache.get(key);
@@ -25,72 +36,105 @@ function remember(cache, key, compute) {
   return answer;
 }
 
-const isText = (value) => typeof value === "string";
-const isOptionalText = (value) => value === undefined || value === null || typeof value === "string";
-/** Longer keys are not remembered: a cache must not keep megabytes of institution names alive. */
-const MAX_KEY_LENGTH = 512;
-
 /**
  * The fields decide and explain read, read once, or null when wasm must look at the values
- * (wrong types, throwing getters, proxies): it validates them and throws the coded error.
+ * (wrong types, throwing getters, proxies): it validates them and throws the coded error. The
+ * fields come from the Rust rules (js/facts.js): the connection's are strings or absent, so a
+ * field that is not part of a key (the echoed id) is still of a type wasm accepts; an option
+ * is any primitive, since every option read is part of the key and a wrong one makes wasm
+ * throw before anything is remembered.
  */
 function plainInputs(connection, options) {
   try {
     if (typeof connection !== "object" || connection === null || Array.isArray(connection)) return null;
     if (options !== undefined && options !== null && (typeof options !== "object" || Array.isArray(options))) return null;
-    const { id, status, statusReason, institutionName } = connection;
-    const { refreshAttempts = 0, locale = "en" } = options ?? {};
-    const plain = isText(status) && status.trim() !== "" && isOptionalText(statusReason) && isOptionalText(id) &&
-      isOptionalText(institutionName) && isText(locale) && Number.isSafeInteger(refreshAttempts) && refreshAttempts >= 0;
-    if (!plain) return null;
-    return {
-      connection: { id: id ?? null, status, statusReason: statusReason ?? null, institutionName: institutionName ?? null },
-      options: { refreshAttempts, locale },
-    };
+    const plain = { connection: {}, options: {} };
+    // Kept as read (undefined stays undefined: wasm's messages tell it from null).
+    for (const key of CONNECTION_FIELDS) {
+      const value = connection[key];
+      if (value != null && typeof value !== "string") return null;
+      plain.connection[key] = value;
+    }
+    for (const key of OPTION_FIELDS) {
+      const value = options?.[key];
+      if (value != null && typeof value !== "string" && typeof value !== "number") return null;
+      plain.options[key] = value;
+    }
+    return plain;
   } catch {
     return null;
   }
 }
 
-/** An unambiguous key part: length-prefixed, so no text can pose as two fields. */
-const part = (text) => (text === null ? "-" : `${text.length}:${text}`);
+const CONNECTION_FIELDS = ["id", ...DECISION_INPUTS.connection, ...EXPLANATION_INPUTS.connection];
+const OPTION_FIELDS = [...DECISION_INPUTS.options, ...EXPLANATION_INPUTS.options];
+/** Longer keys are not remembered: a cache must not keep megabytes of statuses alive. */
+const MAX_KEY_LENGTH = 512;
+/**
+ * Whitespace at either end of a name: JavaScript's `\s` and Rust's `char::is_whitespace` differ
+ * only in U+0085 (Rust's) and U+FEFF (JavaScript's). A name without it is one that wasm would
+ * keep as it is, so joining it in here gives the same text (tests/js/api.test.mjs checks every
+ * such character).
+ */
+const EDGE_WHITESPACE = /^[\s\u0085]|[\s\u0085]$/;
+
+/** An unambiguous key of `values[keys]`: typed and length-prefixed, so no value poses as two. */
+function keyOf(values, keys) {
+  let key = "";
+  for (const name of keys) {
+    const value = values[name];
+    key += value == null ? "-" : typeof value === "number" ? `#${value};` : `${value.length}:${value}`;
+  }
+  return key;
+}
 
 // Wasm answers for the very values the key was made of (the copies in `plain`), so a getter
 // that changes between reads cannot put one answer under another's key.
 export function decide(connection, options) {
   const plain = plainInputs(connection, options);
-  if (plain === null) return wasm.decide(connection, options);
-  const { id, status, statusReason } = plain.connection;
-  const key = `${part(status)}${part(statusReason)}${plain.options.refreshAttempts}`;
-  const answer = key.length > MAX_KEY_LENGTH
-    ? wasm.decide(plain.connection, plain.options)
-    : remember(decisions, key, () => wasm.decide(plain.connection, plain.options));
-  return { ...answer, connectionId: id, rawStatus: status, rawStatusReason: statusReason };
+  if (plain === null) return core.decide(connection, options);
+  const key = keyOf(plain.connection, DECISION_INPUTS.connection) + keyOf(plain.options, DECISION_INPUTS.options);
+  const answer = () => core.decide(plain.connection, plain.options);
+  const { id = null, status, statusReason = null } = plain.connection;
+  return { ...(key.length > MAX_KEY_LENGTH ? answer() : remember(decisions, key, answer)), connectionId: id, rawStatus: status, rawStatusReason: statusReason };
 }
 
 export function explain(connection, options) {
   const plain = plainInputs(connection, options);
-  if (plain === null) return wasm.explain(connection, options);
-  const { status, statusReason, institutionName } = plain.connection;
-  const key = `${part(status)}${part(statusReason)}${part(plain.options.locale)}${part(institutionName)}${plain.options.refreshAttempts}`;
-  if (key.length > MAX_KEY_LENGTH) return wasm.explain(plain.connection, plain.options);
-  return { ...remember(explanations, key, () => wasm.explain(plain.connection, plain.options)) };
+  const name = plain?.connection.institutionName ?? null;
+  // Wasm trims names and reads lone surrogates as U+FFFD: such names go the whole way.
+  if (plain === null || (name !== null && (name === "" || EDGE_WHITESPACE.test(name) || !name.isWellFormed()))) {
+    return core.explain(connection, options);
+  }
+  const named = name !== null;
+  const key = `${keyOf(plain.connection, DECISION_INPUTS.connection)}${keyOf(plain.options, OPTION_FIELDS)}${named}`;
+  const template = () => core.explainTemplate(plain.connection, plain.options, named);
+  const { title, message, ...rest } = key.length > MAX_KEY_LENGTH ? template() : remember(templates, key, template);
+  return { title: title.join(name), message: message.join(name), ...rest };
 }
 
-/** The app's wording, kept to put back if the wasm instance is ever replaced (js/wasm.js). */
-const definedCopy = [];
-wasm.afterReset(() => {
-  for (const args of definedCopy) wasm.defineCopy(...args);
-});
+export function advise(connection, intent, options) {
+  return core.advise(connection, intent, options);
+}
+
+export function knownSituations() {
+  return core.knownSituations();
+}
 
 export function defineCopy(locale, texts, options) {
-  wasm.defineCopy(locale, texts, options);
-  definedCopy.push([locale, texts, options]);
-  explanations.clear();
+  core.defineCopy(locale, texts, options);
+  definedCopy.delete(locale); // the latest definition replays last
+  definedCopy.set(locale, [locale, texts, options]);
+  templates.clear();
 }
 
 export function resetCopy() {
-  wasm.resetCopy();
-  definedCopy.length = 0;
-  explanations.clear();
+  core.resetCopy();
+  definedCopy.clear();
+  templates.clear();
+}
+
+/** What a Meld webhook means for the app (Node only: the browser's module leaves webhooks out). */
+export function interpretWebhook(event, options) {
+  return core.interpretWebhook(event, options);
 }

@@ -6,15 +6,16 @@
 //
 // On a server, or anywhere without a DOM, importing this module defines nothing and reads no
 // global but `HTMLElement` (not window, document, navigator nor customElements).
-import { decide, explain, MeldRepairError, RepairFlow } from "./api.js";
+import { MeldRepairError } from "./errors.js";
 
 export const TAG_NAME = "meld-connection-status";
 
 const HAS_DOM = typeof HTMLElement === "function" && "customElements" in globalThis;
 
 // In a page the wasm must be ready before the first element renders. The browser entry
-// initialises it once: the same module, hence the same instance, as `import "meld-repair"`.
-if (HAS_DOM) await import("./index.js");
+// initialises it once: the same module, hence the same instance (and the app's defineCopy), as
+// `import "meld-repair"`. On a server nothing is loaded.
+const { decide, explain, RepairFlow } = HAS_DOM ? await import("./index.js") : {};
 
 /** Wording of the element itself; the connection's own text comes from explain(). */
 const UI = {
@@ -103,7 +104,6 @@ function node(tag, attributes) {
   return element;
 }
 
-const RUNNING = new Set(["fetching_token", "open"]);
 /** Attributes that configure the element's own RepairFlow. */
 const FLOW_ATTRIBUTES = new Set(["token-url", "mode", "allow-insecure-loopback", "allowed-widget-origins", "lang", "locale"]);
 
@@ -185,7 +185,7 @@ export class MeldConnectionStatus extends Base {
   }
 
   set flow(value) {
-    if (value !== null && value !== undefined && !(value instanceof RepairFlow)) {
+    if (value !== null && value !== undefined && !(RepairFlow && value instanceof RepairFlow)) {
       throw new MeldRepairError("INVALID_OPTIONS", "flow must be a RepairFlow (or null to build one from the attributes)");
     }
     this.#injectedFlow = value ?? null;
@@ -327,7 +327,7 @@ export class MeldConnectionStatus extends Base {
 
   #activeFlow() {
     if (this.#injectedFlow) return this.#injectedFlow;
-    if (this.#ownFlow && this.#ownFlowStale && !RUNNING.has(this.#ownFlow.state)) this.#dropOwnFlow(true);
+    if (this.#ownFlow && this.#ownFlowStale && !this.#ownFlow.running) this.#dropOwnFlow(true);
     if (!this.#ownFlow) {
       const flow = new RepairFlow({
         ...this.#flowOptions(),
@@ -340,6 +340,11 @@ export class MeldConnectionStatus extends Base {
       this.#ownFlowStale = false;
     }
     return this.#ownFlow;
+  }
+
+  /** Whether the flow this element follows has a session running (the flow knows, not the element). */
+  #running() {
+    return (this.#injectedFlow ?? this.#ownFlow)?.running === true;
   }
 
   #flowOptions() {
@@ -365,7 +370,7 @@ export class MeldConnectionStatus extends Base {
   /** Forgets the element's own flow: now (destroying it) or once its session ends. */
   #dropOwnFlow(now) {
     if (!this.#ownFlow) return;
-    if (now || !RUNNING.has(this.#ownFlow.state)) {
+    if (now || !this.#ownFlow.running) {
       this.#ownFlow.destroy();
       this.#ownFlow = null;
     } else {
@@ -417,7 +422,7 @@ export class MeldConnectionStatus extends Base {
     this.#compute();
     this.#errorReported = this.#error === null;
     // A new connection (a webhook said more) starts over, unless a repair is running.
-    if (!RUNNING.has(this.#state) && this.#state !== "idle") {
+    if (!this.#running() && this.#state !== "idle") {
       const sameId = previousId !== null && previousId === (this.#decision?.connectionId ?? null);
       this.#state = "idle";
       if (!sameId) this.#parts.status.textContent = "";
@@ -477,7 +482,7 @@ export class MeldConnectionStatus extends Base {
     const offer = explanation !== null && this.#decision.openWidget && this.#state !== "completed";
     button.hidden = !offer;
     button.textContent = offer ? explanation.actionLabel ?? "" : "";
-    if (RUNNING.has(this.#state)) button.setAttribute("aria-disabled", "true");
+    if (this.#running()) button.setAttribute("aria-disabled", "true");
     else button.removeAttribute("aria-disabled");
   }
 

@@ -122,6 +122,20 @@ export type ErrorCode =
   | "POPUP_BLOCKED"
   | "SESSION_CLOSED"
   | "SESSION_IN_PROGRESS"
+  | "OPERATION_NOT_ADVISED"
+  | "CONNECTION_NOT_FOUND"
+  | "MELD_CONFLICT"
+  | "MELD_RATE_LIMITED"
+  | "MELD_UNAVAILABLE"
+  | "MELD_AUTH_FAILED"
+  | "MELD_BAD_REQUEST"
+  | "INVALID_REQUEST"
+  | "REQUEST_TOO_LARGE"
+  | "METHOD_NOT_ALLOWED"
+  | "FORBIDDEN"
+  | "REPAIR_NOT_NEEDED"
+  | "INVALID_SIGNATURE"
+  | "EVENT_HANDLER_FAILED"
   | "WASM_LOAD_FAILED"
   | "INTERNAL_ERROR";
 // #endregion
@@ -304,14 +318,17 @@ export interface VerifyWebhookSignatureOptions {
   url: string;
   /** The raw body, before any JSON parsing. */
   body: string | ArrayBufferView | ArrayBuffer;
-  /** Resolve false when the timestamp (ISO-8601, or Unix seconds) is further than this from `now`, or unreadable. */
+  /**
+   * Resolve false when the timestamp (ISO-8601, or Unix seconds) is further than this from `now`, or unreadable:
+   * a replayed event. Default 300; `Infinity` opts out and lets the signature alone count.
+   */
   toleranceSeconds?: number;
   /** Default: the current time. A number is milliseconds since 1970. */
   now?: Date | number;
 }
-/** What a Meld webhook means for the app. Unknown event types come back as `kind: "unknown"`; a body that is not a webhook throws `INVALID_WEBHOOK`. */
+/** Node only (servers handle webhooks; the browser's module leaves them out). What a Meld webhook means for the app. Unknown event types come back as `kind: "unknown"`; a body that is not a webhook throws `INVALID_WEBHOOK`. */
 export function interpretWebhook(event: MeldWebhook, options?: InterpretWebhookOptions): WebhookInterpretation;
-/** Whether `signature` is Meld's for this request (reference §14.5), compared in constant time. Rejects with `INVALID_OPTIONS` when an argument is missing or of the wrong type. */
+/** Node only. Whether `signature` is Meld's for this request (reference §14.5), compared in constant time. Rejects with `INVALID_OPTIONS` when an argument is missing or of the wrong type. */
 export function verifyWebhookSignature(options: VerifyWebhookSignatureOptions): Promise<boolean>;
 
 /** Every error this package throws or reports. */
@@ -353,7 +370,7 @@ export interface RepairTokenResponse {
   institutionId?: string | null;
 }
 
-export type FlowState = "idle" | "fetching_token" | "open" | "completed" | "cancelled" | "failed";
+export type FlowState = "idle" | "fetching_token" | "open" | "completed" | "cancelled" | "failed" | "not_needed";
 
 export interface RepairFlowOptions {
   /** The app's backend route that calls Meld's POST /bank-linking/connect/repair. */
@@ -365,13 +382,13 @@ export interface RepairFlowOptions {
   /** Default "iframe": in `container`, or a built-in accessible modal without one. */
   mode?: "iframe" | "popup" | "tab";
   container?: Element | null;
-  /** Default: Meld's production and sandbox widget origins. */
+  /** Default: Meld's production and sandbox widget origins. Checked once the flow's module is loaded (in Node at once; in a page `ready`, `prefetch` and `start` reject `INVALID_OPTIONS`). */
   allowedWidgetOrigins?: string[];
   /** Allows http:// widget URLs on localhost / 127.0.0.1 / [::1] (local simulators only). */
   allowInsecureLoopback?: boolean;
-  /** Per request to tokenUrl; default 10 000. */
+  /** Per attempt, through tokenUrl or fetchToken; default 10 000. */
   timeoutMs?: number;
-  /** Retries of network errors, 5xx and 429; default 2. */
+  /** Retries of network errors, 5xx and 429 (from fetchToken: any throw but a MeldRepairError with `retryable: false`); default 2. */
   retries?: number;
   /** Widget size; default 360 × 630. */
   width?: number;
@@ -402,6 +419,10 @@ export interface RepairFlowEventMap {
 export class RepairFlow extends EventTarget {
   constructor(options: RepairFlowOptions);
   readonly state: FlowState;
+  /** Resolves once the flow's module is loaded (constructing starts loading it); rejects when it cannot load. */
+  readonly ready: Promise<void>;
+  /** Whether a session is running (`start()` for its connection joins it). */
+  readonly running: boolean;
   /** Gets and caches the token ahead of the click; resolves true when one is ready, never rejects. */
   prefetch(connection: Connection): Promise<boolean>;
   /** Decides, fetches the token, shows the widget; resolves exactly once. */

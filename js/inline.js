@@ -1,13 +1,18 @@
-// `meld-repair/inline`: the browser entry with the wasm inside the JS (gzip, base64), for
+// `meld-repair/inline`: the browser entry with each wasm inside its JS (gzip, base64), for
 // bundlers that do not copy `new URL("./x.wasm", import.meta.url)` assets (esbuild, Rollup
-// without a plugin, bun build, deno bundle). Built by scripts/inline-wasm.mjs; its element is
-// `meld-repair/inline/element`. Decompressed as a stream into a streaming compile.
-import { loadWasm } from "./load-wasm.js";
-import wasm from "./meld_repair_bg.inline.js";
-import init from "./wasm/meld_repair.js";
+// without a plugin, bun build, deno bundle). The same as js/index.js otherwise; its flow is
+// ./inline-flow.js and its element `meld-repair/inline/element` (scripts/inline-wasm.mjs).
+import init, * as glue from "./generated/core/meld_repair.js";
+import core from "./generated/core.wasm.js";
+import { useCore } from "./api.js";
+import { inlined, loadWasm } from "./load-wasm.js";
+import { provideFlow } from "./repair-flow.js";
 
-const gzip = Uint8Array.fromBase64?.(wasm) ?? Uint8Array.from(atob(wasm), (c) => c.charCodeAt(0));
-const stream = new Blob([gzip]).stream().pipeThrough(new DecompressionStream("gzip"));
-await loadWasm(init, new Response(stream, { headers: { "Content-Type": "application/wasm" } }));
+await loadWasm(init, inlined(core));
+useCore(glue);
+let flow = null;
+provideFlow(() => flow ?? import("./inline-flow.js").then((module) => (flow = module)));
 
-export * from "./api.js";
+export { advise, decide, defineCopy, explain, knownSituations, resetCopy } from "./api.js";
+export { MeldRepairError } from "./errors.js";
+export { RepairFlow } from "./repair-flow.js";

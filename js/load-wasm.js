@@ -5,12 +5,19 @@
 import { MeldRepairError } from "./errors.js";
 
 const FIX =
-  "Copy node_modules/meld-repair/pkg/meld_repair_bg.wasm next to your bundle (esbuild, Rollup, bun build and " +
+  "Copy node_modules/meld-repair/pkg/*.wasm (core.wasm, flow.wasm) next to your bundle (esbuild, Rollup, bun build and " +
   'deno bundle do not), or import "meld-repair/inline", which carries it inside the JS: see ' +
   '"Bundlers that do not copy the wasm" in the README.';
 
 const failure = (what, retryable, cause) =>
   new MeldRepairError("WASM_LOAD_FAILED", `meld-repair could not load its WebAssembly: ${what}`, retryable, cause === undefined ? undefined : { cause });
+
+/** A Response of the wasm inlined as gzip then base64 (scripts/inline-wasm.mjs), for `loadWasm`. */
+export function inlined(base64) {
+  const gzip = Uint8Array.fromBase64?.(base64) ?? Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  const stream = new Blob([gzip]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream, { headers: { "Content-Type": "application/wasm" } });
+}
 
 /**
  * `init` is wasm-bindgen's; `source` the wasm's URL (fetched here, so a failed answer can be

@@ -1,22 +1,22 @@
-// RepairFlow: the repair of one broken connection, from the click to one outcome. The rules
-// live in wasm: `decide` says whether the widget is needed, `sessionStep` is the session state
-// machine (which guarantees one outcome), the token and the widget's messages are validated
-// there too. This file only performs the machine's effects in the browser.
-import {
-  decide,
-  parseWidgetMessage,
-  requestRepairToken,
-  sessionStep,
-  tokenIsFresh,
-  validateTokenResponse,
-  widgetOrigins,
-} from "./wasm.js";
+// RepairFlow: the repair of one broken connection, from the click to one outcome. This is its
+// face, in the status page's bundle: it checks the options, decides first (no widget, no
+// module), reserves the popup inside the click, and hands the session to the driver
+// (js/repair-session.js), whose module and wasm load when the app constructs a RepairFlow.
+import { decide } from "./api.js";
 import { MeldRepairError } from "./errors.js";
-import { reserveWindow, showWidget } from "./widget.js";
+import { reserveWindow } from "./widget.js";
+
+/**
+ * Gives `{ wasm, RepairSession }`, or a promise of it while its module loads; the entry provides
+ * it (on first use in a page, at once in Node).
+ */
+let loadFlow = null;
+
+export function provideFlow(loader) {
+  loadFlow = loader;
+}
 
 const MODES = ["iframe", "popup", "tab"];
-const WEBHOOK_NOTE =
-  "Meld sends BANK_LINKING_CONNECTION_STATUS_CHANGE (back to ACTIVE) and the data webhooks later; the connection object the app holds is stale until then.";
 
 function invalidOption(message) {
   return new MeldRepairError("INVALID_OPTIONS", message);
@@ -29,7 +29,7 @@ function readOptions(options) {
   try {
     given = { ...options }; // read every option once; a throwing getter is the app's bug, reported as such
   } catch (cause) {
-    throw new MeldRepairError("INVALID_OPTIONS", "reading the RepairFlow options threw", false, { cause });
+    throw new MeldRepairError("INVALID_OPTIONS", "reading the RepairFlow options threw", undefined, { cause });
   }
   const {
     tokenUrl, fetchToken, headers = {}, mode = "iframe", container = null, allowedWidgetOrigins,
@@ -56,8 +56,7 @@ function readOptions(options) {
     tokenUrl: tokenUrl === undefined ? undefined : absoluteUrl(tokenUrl),
     headers: plainHeaders(headers),
     fetchToken, mode, container, timeoutMs, retries, width, height, locale, onEvent, onStateChange,
-    allowInsecureLoopback,
-    allowedWidgetOrigins: widgetOrigins(allowedWidgetOrigins, allowInsecureLoopback),
+    allowInsecureLoopback, allowedWidgetOrigins,
   };
 }
 
@@ -97,22 +96,53 @@ function absoluteUrl(url) {
 export class RepairFlow extends EventTarget {
   #options;
   #state = "idle";
-  /** The running session: { connection, connectionId, decision, promise, resolve, token, widget, reserved, cleanup[] }. */
+  /** The driver (a RepairSession): a promise until its module is loaded, then `#loaded` too. */
+  #driver;
+  #loaded = null;
+  /** The running session, as far as this face knows: { connectionId, promise }. */
   #session = null;
-  /** connectionId → validated token, reused while fresh. */
-  #tokens = new Map();
-  /** connectionId → promise of a token: one backend request per connection at a time. */
-  #inflight = new Map();
   #destroyed = false;
 
   constructor(options) {
     super();
-    this.#options = readOptions(options);
+    const checked = readOptions(options);
+    this.#options = checked;
+    const host = {
+      state: (state) => this.#setState(state),
+      widgetEvent: (event) => {
+        this.#call(checked.onEvent, event);
+        this.dispatchEvent(new CustomEvent("widgetevent", { detail: event }));
+      },
+      finished: () => {
+        this.#session = null;
+      },
+    };
+    const flow = loadFlow();
+    const drive = ({ wasm, RepairSession }) => (this.#loaded = new RepairSession(wasm, checked, host));
+    if (flow instanceof Promise) {
+      this.#driver = flow.then(drive);
+      this.#driver.catch(() => {}); // reported by prefetch() and start(), not as an unhandled rejection
+    } else {
+      this.#driver = Promise.resolve(drive(flow)); // loaded already: bad options throw here and now
+    }
   }
 
   /** "idle" | "fetching_token" | "open" | "completed" | "cancelled" | "failed" */
   get state() {
     return this.#state;
+  }
+
+  /**
+   * Resolves once the flow's module is loaded (constructing the flow starts loading it), so the
+   * widget opens without waiting for it; rejects with the reason when it cannot load.
+   */
+  get ready() {
+    return this.#driver.then(() => undefined);
+  }
+
+  /** Whether a session is running: `start()` for its connection joins it. */
+  get running() {
+    return this.#session !== null;
   }
 
   /**
@@ -128,7 +158,10 @@ export class RepairFlow extends EventTarget {
       return Promise.resolve(false);
     }
     if (this.#destroyed || !decision.openWidget || decision.connectionId === null) return Promise.resolve(false);
-    return this.#token(connection, decision.connectionId).then(() => true, () => false);
+    // Synchronously once loaded, as start() is: a prefetch from the focus a closing widget gives
+    // back must still find the session's token, before the session forgets it.
+    if (this.#loaded) return this.#loaded.prefetch(connection, decision.connectionId);
+    return this.#driver.then((driver) => driver.prefetch(connection, decision.connectionId), () => false);
   }
 
   /**
@@ -151,7 +184,7 @@ export class RepairFlow extends EventTarget {
     if (this.#session) {
       if (this.#session.connectionId === connectionId) return this.#session.promise;
       return Promise.reject(
-        new MeldRepairError("SESSION_IN_PROGRESS", "another connection's repair is open; close() it or wait for its outcome", true),
+        new MeldRepairError("SESSION_IN_PROGRESS", "another connection's repair is open; close() it or wait for its outcome"),
       );
     }
     if (!decision.openWidget) return Promise.resolve({ status: "not_needed", connectionId, decision });
@@ -160,118 +193,38 @@ export class RepairFlow extends EventTarget {
         new MeldRepairError("INVALID_CONNECTION", "connection.id is required to repair it: the backend asks Meld for a token by this id"),
       );
     }
-
-    let resolve;
-    const promise = new Promise((r) => (resolve = r));
-    const institutionName = typeof connection.institutionName === "string" ? connection.institutionName : undefined;
-    const session = { connection, connectionId, decision, institutionName, promise, resolve, cleanup: [] };
+    // Inside the caller's click: once anything has awaited, the browser would block it.
+    const reserved = this.#options.mode === "iframe" ? undefined : reserveWindow(this.#options.mode, this.#options.width, this.#options.height);
+    const session = { connectionId, promise: null };
     this.#session = session;
-    if (this.#options.mode !== "iframe") {
-      // Inside the caller's click: after the token request the browser would block it.
-      session.reserved = reserveWindow(this.#options.mode, this.#options.width, this.#options.height);
-    }
-    const onPageHide = () => this.#feed(session, "page_hidden", { reason: "page_hidden" });
-    globalThis.addEventListener?.("pagehide", onPageHide); // absent on a server: nothing to hide there
-    session.cleanup.push(() => globalThis.removeEventListener?.("pagehide", onPageHide));
-    this.#feed(session, "start");
-    return promise;
+    session.promise = this.#loaded
+      ? this.#loaded.start(connection, decision, reserved)
+      : this.#driver.then(
+        (driver) => driver.start(connection, decision, reserved),
+        (error) => {
+          if (this.#session === session) this.#session = null;
+          if (reserved && !reserved.closed) reserved.close();
+          throw error;
+        },
+      );
+    return session.promise;
   }
 
   /** Force-closes the running session (logout, route change): it resolves `cancelled`. */
   close() {
-    if (this.#session) this.#feed(this.#session, "app_closed", { reason: "app_closed" });
+    if (this.#session) this.#withDriver((driver) => driver.close());
   }
 
   /** Closes the session and forgets every cached token (call it on logout). */
   destroy() {
-    this.close();
-    this.#tokens.clear();
     this.#destroyed = true;
+    this.#withDriver((driver) => driver.destroy());
   }
 
-  /** Feeds the session machine and performs what it says; input for an ended session is dropped. */
-  #feed(session, input, detail = {}) {
-    if (this.#session !== session) return;
-    const step = sessionStep(this.#state, input);
-    if (step === null) return;
-    session.error ??= detail.error;
-    session.reason ??= detail.reason;
-    session.metadata ??= detail.metadata;
-    this.#setState(step.state);
-    for (const effect of step.effects) {
-      if (effect === "fetch_token") this.#fetchToken(session);
-      else if (effect === "open_widget") this.#open(session);
-      else if (effect === "close_widget") session.widget?.close();
-      else if (effect === "finish") this.#finish(session);
-    }
-  }
-
-  #fetchToken(session) {
-    if (this.#options.mode !== "iframe" && !session.reserved) {
-      const error = new MeldRepairError(
-        "POPUP_BLOCKED",
-        'the browser blocked the widget\'s window; call start() from a click handler, or use mode "iframe"',
-        true,
-      );
-      this.#feed(session, "token_failed", { error });
-      return;
-    }
-    this.#token(session.connection, session.connectionId).then(
-      (token) => {
-        session.token = token;
-        this.#feed(session, "token_ready");
-      },
-      (error) => this.#feed(session, "token_failed", { error }),
-    );
-  }
-
-  #open(session) {
-    const { token } = session;
-    const options = this.#options;
-    const onMessage = (event) => {
-      // Only the widget's own window, on the token's origin, speaks for Meld.
-      if (!session.widget || event.source !== session.widget.window || event.origin !== token.widgetOrigin) return;
-      const widgetEvent = parseWidgetMessage(event.data);
-      if (widgetEvent === null) return;
-      this.#call(options.onEvent, widgetEvent);
-      this.dispatchEvent(new CustomEvent("widgetevent", { detail: widgetEvent }));
-      if (widgetEvent.name === "connect_complete") {
-        const { name, ...metadata } = widgetEvent;
-        this.#feed(session, "widget_completed", { metadata });
-      }
-    };
-    addEventListener("message", onMessage);
-    session.cleanup.push(() => removeEventListener("message", onMessage));
-    session.widget = showWidget({
-      mode: options.mode,
-      url: token.widgetUrl,
-      reserved: session.reserved,
-      container: options.container,
-      width: options.width,
-      height: options.height,
-      locale: options.locale,
-      institutionName: session.institutionName,
-      onCustomerClose: () => this.#feed(session, "customer_closed", { reason: "customer_closed" }),
-    });
-  }
-
-  #finish(session) {
-    for (const undo of session.cleanup) undo();
-    if (session.reserved && !session.reserved.closed) session.reserved.close();
-    this.#session = null;
-    const status = this.#state;
-    // A connect token is single-use once the connection completes; a failed one is suspect.
-    if (status !== "cancelled") this.#tokens.delete(session.connectionId);
-    session.resolve({
-      status,
-      connectionId: session.connectionId,
-      decision: session.decision,
-      metadata: status === "completed" ? session.metadata : null,
-      reason: status === "cancelled" ? session.reason : null,
-      error: status === "failed" ? session.error : null,
-      dataArrivesByWebhook: status === "completed",
-      note: status === "completed" ? WEBHOOK_NOTE : null,
-    });
+  /** Now once the driver is loaded; else after it loads, in call order (behind a pending start). */
+  #withDriver(act) {
+    if (this.#loaded) act(this.#loaded);
+    else this.#driver.then(act, () => {});
   }
 
   #setState(state) {
@@ -290,53 +243,6 @@ export class RepairFlow extends EventTarget {
       queueMicrotask(() => {
         throw error;
       });
-    }
-  }
-
-  /**
-   * A fresh token for the connection: cached, in flight, or requested now. A request still
-   * running when its session ends goes on and caches its token for the next start().
-   */
-  #token(connection, connectionId) {
-    const cached = this.#tokens.get(connectionId);
-    if (cached && tokenIsFresh(cached.expiresAt)) return Promise.resolve(cached);
-    this.#tokens.delete(connectionId);
-    const running = this.#inflight.get(connectionId);
-    if (running) return running;
-
-    const options = this.#options;
-    const promise = this.#requestToken(connection, connectionId)
-      .then((response) => {
-        const token = validateTokenResponse(response, connectionId, options.allowedWidgetOrigins, options.allowInsecureLoopback);
-        if (!this.#destroyed) this.#tokens.set(connectionId, token);
-        return token;
-      })
-      .finally(() => this.#inflight.delete(connectionId));
-    this.#inflight.set(connectionId, promise);
-    return promise;
-  }
-
-  /** The backend's raw answer: through the app's `fetchToken`, or POST `tokenUrl` (in wasm). */
-  async #requestToken(connection, connectionId) {
-    const { fetchToken, tokenUrl, headers, timeoutMs, retries } = this.#options;
-    if (!fetchToken) return requestRepairToken(tokenUrl, connectionId, headers, timeoutMs, retries);
-    // A timer cleared once fetchToken settles (AbortSignal.timeout cannot be cancelled and would
-    // abort the app's signal long after its request succeeded).
-    const controller = new AbortController();
-    let timer;
-    const timedOut = new Promise((_, reject) => {
-      timer = setTimeout(() => {
-        controller.abort();
-        reject(new MeldRepairError("TOKEN_ENDPOINT_TIMEOUT", `fetchToken did not settle within ${timeoutMs} ms`, true));
-      }, timeoutMs);
-    });
-    try {
-      return await Promise.race([fetchToken(connection, { signal: controller.signal }), timedOut]);
-    } catch (error) {
-      if (error instanceof MeldRepairError) throw error;
-      throw new MeldRepairError("TOKEN_ENDPOINT_FAILED", `fetchToken threw: ${error?.message ?? error}`, true, { cause: error });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

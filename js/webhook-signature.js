@@ -7,15 +7,19 @@ import { MeldRepairError } from "./errors.js";
 
 const encoder = new TextEncoder();
 
+/** A signed event older (or newer) than this is a replay unless the caller says otherwise. */
+const DEFAULT_TOLERANCE_SECONDS = 300;
+
 /**
  * Resolves true when `signature` is Meld's for this request. The signature may come with or
  * without its `=` padding (the padding carries no bits). Rejects with `INVALID_OPTIONS` when an
- * argument is missing or of the wrong type; with `toleranceSeconds`, a timestamp further than
- * that from `now` (ISO-8601, as Meld sends it, or Unix seconds) or unreadable resolves false.
+ * argument is missing or of the wrong type. A timestamp further than `toleranceSeconds`
+ * (default 300) from `now` (ISO-8601, as Meld sends it, or Unix seconds), or unreadable,
+ * resolves false; `toleranceSeconds: Infinity` opts out and lets the signature alone count.
  */
 export async function verifyWebhookSignature(options) {
   const { secret, signature, timestamp, url, body, toleranceSeconds, now } = readOptions(options);
-  if (toleranceSeconds !== undefined && !fresh(timestamp, toleranceSeconds, now)) return false;
+  if (toleranceSeconds !== Infinity && !fresh(timestamp, toleranceSeconds, now)) return false;
   const { subtle } = globalThis.crypto;
   const key = await subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const prefix = encoder.encode(`${timestamp}.${url}.`);
@@ -30,7 +34,7 @@ export async function verifyWebhookSignature(options) {
 
 function readOptions(options) {
   if (typeof options !== "object" || options === null) invalid("verifyWebhookSignature takes { secret, signature, timestamp, url, body }");
-  const { secret, signature, timestamp, url, body, toleranceSeconds, now } = options;
+  const { secret, signature, timestamp, url, body, toleranceSeconds = DEFAULT_TOLERANCE_SECONDS, now } = options;
   if (typeof secret !== "string" || secret === "") invalid("secret must be the webhook profile's secret, a non-empty string");
   for (const [name, value, what] of [
     ["signature", signature, "the meld-signature header"],
@@ -42,8 +46,8 @@ function readOptions(options) {
   if (typeof body !== "string" && !ArrayBuffer.isView(body) && !(body instanceof ArrayBuffer)) {
     invalid("body must be the raw request body: a string, a Uint8Array (Buffer) or an ArrayBuffer, not parsed JSON");
   }
-  if (toleranceSeconds !== undefined && !(typeof toleranceSeconds === "number" && toleranceSeconds >= 0 && Number.isFinite(toleranceSeconds))) {
-    invalid("toleranceSeconds must be a number of seconds of at least 0");
+  if (!(typeof toleranceSeconds === "number" && toleranceSeconds >= 0)) {
+    invalid("toleranceSeconds must be a number of seconds of at least 0, or Infinity to accept any timestamp");
   }
   const at = now === undefined ? Date.now() : now instanceof Date ? now.getTime() : now;
   if (typeof at !== "number" || !Number.isFinite(at)) invalid("now must be a Date or milliseconds since 1970");

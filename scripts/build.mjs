@@ -1,83 +1,97 @@
 // Builds the npm package into pkg/, top to bottom:
-//   cargo (release, cdylib only) → wasm-bindgen (--target web) → wasm-opt -Oz
-//   → esbuild (the JS entries bundled with the glue, shared code split out, minified) → sizes.
+//   cargo (release, cdylib only, once per module) → wasm-bindgen (--target web) → wasm-opt -Oz
+//   → the wasm inlined for the entries that carry it → esbuild (each entry bundled with its
+//   glue, minified) → sizes.
+// Three wasm modules from one crate, by cargo feature (Cargo.toml): what a status page loads
+// (core), what the repair flow adds when the app reaches for it (flow), and Node's whole one.
 // Usage: node scripts/build.mjs
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { INLINE_MODULE, inlineWasm } from "./inline-wasm.mjs";
-import { payloadSizes } from "./sizes.mjs";
+import { inlineWasm } from "./inline-wasm.mjs";
+import { MODULES, payloadSizes, report } from "./sizes.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const root = fileURLToPath(new URL("..", import.meta.url));
 const pkg = join(root, "pkg");
-const glue = join(root, "target/bindgen");
+const generated = join(root, "js/generated"); // git-ignored; js/ imports the glue from here
 const run = (command, args) => execFileSync(command, args, { cwd: root, stdio: "inherit" });
+const step = (text) => console.log(`build: ${text}`);
 
-// 1. Rust → wasm. The shipped module is built as cdylib alone: the rlib crate type kept in
-//    Cargo.toml for native tests would make it about 30% bigger.
-run("cargo", ["rustc", "--release", "--lib", "--crate-type", "cdylib", "--target", "wasm32-unknown-unknown"]);
-
-// 2. JS glue. The web target loads in browsers and bundlers and, given the bytes, in Node, so
-//    one glue serves every entry. It goes to target/: esbuild bundles it in step 4.
-rmSync(glue, { recursive: true, force: true });
-run("wasm-bindgen", [
-  join(root, "target/wasm32-unknown-unknown/release/meld_repair.wasm"),
-  "--target", "web", "--out-dir", glue, "--no-typescript",
-  "--experimental-reset-state-function", // js/wasm.js replaces a trapped instance
-]);
-
-// 3. Shrink. binaryen from npm: Debian's wasm-opt is too old for modules from current rustc.
 rmSync(pkg, { recursive: true, force: true });
 mkdirSync(pkg);
-run(join(root, "node_modules/.bin/wasm-opt"), [
-  join(glue, "meld_repair_bg.wasm"), "-o", join(pkg, "meld_repair_bg.wasm"), "-Oz", "--converge",
-  "--strip-debug", "--strip-producers",
-  "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
-  "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
-]);
 
-// 4. The entries — browser (self-initialising), Node (synchronous), the web component — each
-//    bundled with what it imports; the code they share (API, glue, flow) becomes one chunk, so
-//    a page loads two JS files and the wasm instead of a waterfall of modules.
-const snippets = join(glue, "snippets", readdirSync(join(glue, "snippets"))[0], "js");
-const options = {
-  entryPoints: ["index.js", "node.js", "element.js"].map((entry) => join(root, "js", entry)),
-  outdir: pkg,
+for (const [name, features] of Object.entries(MODULES)) {
+  // 1. Rust → wasm. cdylib alone: the rlib crate type kept in Cargo.toml for native tests
+  //    would make the module about 30% bigger.
+  step(`cargo: the ${name} module (features ${features})`);
+  run("cargo", [
+    "rustc", "--release", "--lib", "--crate-type", "cdylib", "--target", "wasm32-unknown-unknown",
+    "--no-default-features", "--features", features,
+  ]);
+
+  // 2. JS glue, into js/generated/<name>/. The web target loads in browsers and bundlers and,
+  //    given the bytes, in Node.
+  step(`wasm-bindgen: js/generated/${name}/`);
+  const glue = join(generated, name);
+  rmSync(glue, { recursive: true, force: true });
+  run("wasm-bindgen", [
+    join(root, "target/wasm32-unknown-unknown/release/meld_repair.wasm"),
+    "--target", "web", "--out-dir", glue, "--no-typescript",
+    "--experimental-reset-state-function", // js/instance.js replaces a trapped instance
+  ]);
+
+  // 3. Shrink. binaryen from npm: Debian's wasm-opt is too old for modules from current rustc.
+  step(`wasm-opt: pkg/${name}.wasm`);
+  run(join(root, "node_modules/.bin/wasm-opt"), [
+    join(glue, "meld_repair_bg.wasm"), "-o", join(pkg, `${name}.wasm`), "-Oz", "--converge",
+    "--strip-debug", "--strip-producers",
+    "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext",
+    "--enable-mutable-globals", "--enable-reference-types", "--enable-multivalue",
+  ]);
+}
+
+// 4. Each wasm inside JS too (scripts/inline-wasm.mjs): Node's only so (no file read, for server
+//    bundlers and Deno), the page's also for `meld-repair/inline`.
+step("inline-wasm: js/generated/<module>.wasm.js");
+for (const name of Object.keys(MODULES)) inlineWasm(root, pkg, name, { keep: name !== "node" });
+
+// 5. The entries, each one file with what it imports, so a page makes no waterfall of module
+//    requests. Where one entry uses another (the element the status page's decide, the status
+//    page the flow on intent, the server module Node's), it imports the published file: one
+//    wasm instance, one defineCopy catalog.
+step("esbuild: the entries");
+const common = {
   bundle: true,
-  splitting: true,
   format: "esm",
   platform: "neutral",
-  external: ["node:*", `./${INLINE_MODULE}`], // the inlined wasm: its own file, step 4b
-  chunkNames: "shared-[hash]",
+  external: ["node:*", "./index.js", "./node.js", "./flow.js", "./inline.js", "./inline-flow.js"],
   minify: true,
   keepNames: true, // stack traces and `constructor.name` stay readable
   sourcemap: true,
   sourcesContent: true,
   logLevel: "warning",
-  plugins: [wasmBindgenOutput()],
+  outdir: pkg,
 };
-await build(options);
+const entries = (names) => names.map((entry) => join(root, "js", entry));
+await build({ ...common, entryPoints: entries(["index.js", "flow.js", "element.js", "server.js"]) });
+// The entries that carry their wasm, without source maps: the maps would hold the base64 again,
+// and the page entries' maps cover the same sources.
+const carrying = { ...common, sourcemap: false };
+await build({ ...carrying, entryPoints: entries(["node.js", "inline.js", "inline-flow.js"]) });
+// The element again for `meld-repair/inline/element`, over the inline entry.
+await build({
+  ...carrying,
+  entryPoints: { "inline-element": join(root, "js/element.js") },
+  plugins: [{
+    name: "inline-entry",
+    setup: (esbuild) => esbuild.onResolve({ filter: /^\.\/index\.js$/ }, () => ({ path: "./inline.js", external: true })),
+  }],
+});
 
-// 4b. The wasm inside JS, for the Node entry and `meld-repair/inline` (scripts/inline-wasm.mjs).
-await inlineWasm({ root, pkg, options });
+for (const types of ["index.d.ts", "element.d.ts", "server.d.ts"]) copyFileSync(join(root, "js", types), join(pkg, types));
 
-// The wasm's snippet copies of js/ files are the ones it calls into; every import of those
-// files must reach the same copy (one MeldRepairError class, so `instanceof` holds).
-function wasmBindgenOutput() {
-  return {
-    name: "wasm-bindgen-output",
-    setup(esbuild) {
-      esbuild.onResolve({ filter: /^\.\/wasm\/meld_repair\.js$/ }, () => ({ path: join(glue, "meld_repair.js") }));
-      esbuild.onResolve({ filter: /^\.\/errors\.js$/ }, () => ({ path: join(snippets, "errors.js") }));
-    },
-  };
-}
-
-for (const types of ["index.d.ts", "element.d.ts"]) copyFileSync(join(root, "js", types), join(pkg, types));
-
-// 5. What a page downloads.
-for (const entry of payloadSizes(pkg)) {
-  console.log(`${entry.name.padEnd(12)} ${String(entry.raw).padStart(7)} B raw  ${String(entry.gzip).padStart(6)} B gzip  ${String(entry.brotli).padStart(6)} B brotli`);
-}
+// 6. What a page downloads: the status page, and what the repair flow adds on intent.
+step("sizes (gzip -9, each file on its own as a server sends it)");
+report(payloadSizes(pkg));

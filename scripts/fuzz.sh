@@ -31,7 +31,7 @@ if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --locked
 fi
 
-targets="${FUZZ_TARGETS:-connection token_response jwt widget_message url session}"
+targets="${FUZZ_TARGETS:-connection token_response jwt widget_message url session readers}"
 target_dir="${FUZZ_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/meld-repair/fuzz-target}"
 # One more than the cores, at most 3: on 2 cores the 6 targets take two rounds, not three.
 jobs="${FUZZ_JOBS:-$(($(nproc 2>/dev/null || echo 1) + 1))}"

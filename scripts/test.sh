@@ -24,5 +24,5 @@ step "wasm boundary in headless Chromium"
 CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_USE_BROWSER=1 \
   cargo test --target wasm32-unknown-unknown --test boundary
 
-step "the built package from JS (Node), the simulator, and Chromium end to end"
-node --test --test-concurrency=2 tests/js/ tests/sim/ tests/e2e/ tests/consumers/
+step "the built package from JS (Node), its server module, the simulator, and Chromium end to end"
+node --test --test-concurrency=2 tests/js/ tests/server/ tests/sim/ tests/e2e/ tests/consumers/

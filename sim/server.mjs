@@ -1,15 +1,19 @@
 // Local simulator for meld-repair: the app's own origin (static files, demo
-// connections and the backend endpoint that asks Meld for a repair token) and,
-// on a second origin, a stand-in for Meld's connect widget.
+// connections and the backend endpoints that ask Meld for a repair token), on a
+// second origin a stand-in for Meld's connect widget, and on a third a simulator
+// of Meld's lifecycle API (sim/meld-api.mjs) that the app's meld-repair/server
+// routes call.
 //
-//   node sim/server.mjs          # env: PORT, WIDGET_PORT, SIM_LATENCY_MS,
-//                                #      MELD_API_KEY + MELD_ENV for the reference backend
+//   node sim/server.mjs          # env: PORT, WIDGET_PORT, MELD_API_PORT, SIM_LATENCY_MS,
+//                                #      MELD_API_KEY + MELD_ENV for the real Meld API
 import { createServer } from "node:http";
 import { dirname, resolve } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { createConnectionHandler, createMeldClient, createRepairTokenHandler, toNodeHandler } from "meld-repair/server";
 import { BodyTooLargeError, readBody, send, sendJson, sendText, splitTarget } from "./http.mjs";
 import { FAULTS, MELD_VERSION, faultAnswer, loadConnections, meldError, repairResponse } from "./meld.mjs";
+import { SIM_API_KEY, createMeldApi, serveMeldApi } from "./meld-api.mjs";
 import { MELD_API_BASE, handleRepair } from "./reference-backend.mjs";
 import { cspFor, serveStatic } from "./static.mjs";
 import { handleWidget } from "./widget-origin.mjs";
@@ -58,6 +62,7 @@ function resetSim(sim) {
 export async function startSimulator({
   appPort = 8080,
   widgetPort = 8081,
+  meldApiPort = 0,
   host = "127.0.0.1",
   root = REPO_ROOT,
   latencyMs = 0,
@@ -76,14 +81,19 @@ export async function startSimulator({
   resetSim(sim);
   const widgetServer = createServer((req, res) => guard(res, handleWidget(req, res)));
   const appServer = createServer((req, res) => guard(res, handleApp(req, res, sim)));
+  let meldApiServer = null;
   const close = async () => {
     closing.abort(); // ends pending latency waits
     await Promise.all([widgetServer, appServer].map(closeServer));
+    await meldApiServer?.close();
   };
 
   let appUrl;
   try {
     sim.widgetOrigin = `http://localhost:${await listen(widgetServer, widgetPort, host)}`;
+    sim.meldApi = createMeldApi({ connections: sim.connections, widgetOrigin: sim.widgetOrigin });
+    meldApiServer = await serveMeldApi(sim.meldApi, { port: meldApiPort, host });
+    sim.routes = backendRoutes(sim, meldApiServer.url);
     appUrl = `http://localhost:${await listen(appServer, appPort, host)}`;
   } catch (err) {
     await close();
@@ -92,10 +102,31 @@ export async function startSimulator({
   return {
     appUrl,
     widgetOrigin: sim.widgetOrigin,
+    /** The simulated Meld API: its base URL, and the object (connections, counters, failNext). */
+    meldApiUrl: meldApiServer.url,
+    meldApi: sim.meldApi,
     setConfig: (partial) => structuredClone((sim.config = mergeConfig(sim.config, partial))),
-    reset: () => resetSim(sim),
+    reset: () => {
+      resetSim(sim);
+      sim.meldApi.reset();
+    },
     stats: () => structuredClone(sim.stats),
     close,
+  };
+}
+
+// The app's backend as an app writes it with meld-repair/server: a client for Meld (the
+// simulated API, or the real one when MELD_API_KEY is set) and the two routes. The demo user
+// owns exactly the connections the page lists.
+function backendRoutes(sim, meldApiUrl) {
+  const client = sim.referenceBackend
+    ? createMeldClient({ apiKey: process.env.MELD_API_KEY, environment: process.env.MELD_ENV ?? "sandbox" })
+    : createMeldClient({ apiKey: SIM_API_KEY, baseUrl: meldApiUrl });
+  const authorize = (_request, connectionId) => sim.connections.some((c) => c.id === connectionId);
+  const onError = (error) => console.error("[sim backend]", error);
+  return {
+    "/api/meld/repair-token": toNodeHandler(createRepairTokenHandler({ client, authorize, onError })),
+    "/api/meld/connection": toNodeHandler(createConnectionHandler({ client, authorize, onError })),
   };
 }
 
@@ -103,6 +134,7 @@ function handleApp(req, res, sim) {
   const { path } = splitTarget(req.url);
   if (path === "/api/connections") return serveConnections(req, res, sim);
   if (path === "/api/meld/repair") return serveRepair(req, res, sim);
+  if (Object.hasOwn(sim.routes, path)) return sim.routes[path](req, res);
   if (path.startsWith("/__sim/")) return serveControl(req, res, sim, path);
   return serveStatic(req, res, sim);
 }
@@ -264,18 +296,22 @@ async function main() {
   const sim = await startSimulator({
     appPort: Number(process.env.PORT ?? 8080),
     widgetPort: Number(process.env.WIDGET_PORT ?? 8081),
+    meldApiPort: Number(process.env.MELD_API_PORT ?? 8082),
     latencyMs: Number(process.env.SIM_LATENCY_MS ?? 0),
   });
   const mode = process.env.MELD_API_KEY
     ? `reference backend, forwarding to ${meldApiBase()}/bank-linking/connect/repair`
     : `simulated Meld (knobs: ${sim.appUrl}/__sim/config)`;
+  const meld = process.env.MELD_API_KEY ? meldApiBase() : `simulated at ${sim.meldApiUrl}`;
   for (const signal of ["SIGINT", "SIGTERM"]) {
     process.once(signal, () => sim.close().then(() => process.exit(0)));
   }
   console.log(`meld-repair simulator
   demo:            ${sim.appUrl}/
   widget origin:   ${sim.widgetOrigin}
-  repair endpoint: ${mode}`);
+  repair endpoint: ${mode}
+  meld-repair/server routes: POST ${sim.appUrl}/api/meld/repair-token, GET ${sim.appUrl}/api/meld/connection?connectionId=…
+  Meld API:        ${meld}`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

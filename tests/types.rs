@@ -1,12 +1,14 @@
-//! The string unions in js/index.d.ts are generated from the Rust tables, so the published
-//! types cannot drift from the rules. Fails with a diff hint when they differ; run
-//! `UPDATE_TYPES=1 cargo test --test types` to rewrite the region.
+//! What JS states about the Rust tables is generated from them, so it cannot drift: the string
+//! unions in js/index.d.ts, and js/facts.js (each error code's `retryable`, the inputs the
+//! answer cache keys on). Fails with a hint when they differ; run
+//! `UPDATE_TYPES=1 cargo test --test types` to rewrite them.
 
 use meld_repair::error::ErrorCode;
 use meld_repair::explain::{Severity, BUILT_IN};
 use meld_repair::rules::advise::{Intent, Operation, PRODUCTS};
 use meld_repair::rules::connection::LEGACY_STATUSES;
 use meld_repair::rules::table::{codes, reasons, statuses, Action, Urgency};
+use meld_repair::rules::{DECISION_INPUTS, EXPLANATION_INPUTS};
 
 const START: &str = "// #region generated from src/rules, src/explain and src/error\n";
 const END: &str = "// #endregion\n";
@@ -35,19 +37,68 @@ fn generated() -> String {
     .join("")
 }
 
-#[test]
-fn typescript_unions_match_the_rust_tables() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/js/index.d.ts");
-    let file = std::fs::read_to_string(path).unwrap();
-    let start = file.find(START).expect("region start marker") + START.len();
-    let end = start + file[start..].find(END).expect("region end marker");
-    let expected = generated();
-    if file[start..end] == expected {
+fn list(values: &[&str]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+fn facts() -> String {
+    format!(
+        "// Generated from the Rust tables by tests/types.rs (UPDATE_TYPES=1 cargo test --test types); do not edit.\n\n\
+         /** The connection's and the options' fields a decision depends on (src/rules/decide.rs). */\n\
+         export const DECISION_INPUTS = {{ connection: {}, options: {} }};\n\n\
+         /** What an explanation depends on besides them: the name woven in, the locale. */\n\
+         export const EXPLANATION_INPUTS = {{ connection: {}, options: {} }};\n",
+        list(DECISION_INPUTS.0),
+        list(DECISION_INPUTS.1),
+        list(EXPLANATION_INPUTS.0),
+        list(EXPLANATION_INPUTS.1),
+    )
+}
+
+/// The `retryable` column of src/error.rs, for js/errors.js (which the wasm imports, so it
+/// holds the table itself rather than importing it).
+fn retryable() -> String {
+    let rows: Vec<String> = ErrorCode::all().map(|code| format!("  {}: {},", code.as_str(), code.retryable())).collect();
+    format!("/** Whether trying again can help, per code, unless the error says otherwise (src/error.rs). */\nconst RETRYABLE = {{\n{}\n}};\n", rows.join("\n"))
+}
+
+/// Rewrites (with UPDATE_TYPES) or checks the generated region of a file under js/.
+fn check_region(file: &str, start: &str, generated: &str) {
+    let path = format!("{}/js/{file}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let from = text.find(start).expect("region start marker") + start.len();
+    let to = from + text[from..].find(END).expect("region end marker");
+    if text[from..to] == *generated {
         return;
     }
     if std::env::var_os("UPDATE_TYPES").is_some() {
-        std::fs::write(path, format!("{}{}{}", &file[..start], expected, &file[end..])).unwrap();
+        std::fs::write(&path, format!("{}{}{}", &text[..from], generated, &text[to..])).unwrap();
         return;
     }
-    panic!("js/index.d.ts is out of date with the Rust tables; run UPDATE_TYPES=1 cargo test --test types\n\nexpected:\n{expected}");
+    panic!("js/{file} is out of date with the Rust tables; run UPDATE_TYPES=1 cargo test --test types\n\nexpected:\n{generated}");
+}
+
+#[test]
+fn error_retryable_matches_the_rust_table() {
+    check_region("errors.js", "// #region generated from src/error.rs\n", &retryable());
+}
+
+#[test]
+fn js_facts_match_the_rust_tables() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/js/facts.js");
+    let expected = facts();
+    if std::fs::read_to_string(path).is_ok_and(|file| file == expected) {
+        return;
+    }
+    if std::env::var_os("UPDATE_TYPES").is_some() {
+        std::fs::write(path, expected).unwrap();
+        return;
+    }
+    panic!("js/facts.js is out of date with the Rust tables; run UPDATE_TYPES=1 cargo test --test types\n\nexpected:\n{expected}");
+}
+
+#[test]
+fn typescript_unions_match_the_rust_tables() {
+    check_region("index.d.ts", START, &generated());
 }

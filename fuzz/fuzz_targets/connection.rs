@@ -16,7 +16,7 @@ use meld_repair::error::ErrorCode;
 use meld_repair::explain::{Catalog, CustomLocale, CustomText, Severity, BUILT_IN};
 use meld_repair::rules::advise::PRODUCTS;
 use meld_repair::rules::connection::normalize;
-use meld_repair::rules::table::{codes, statuses, TERMINAL_STATUSES};
+use meld_repair::rules::table::{codes, statuses};
 use meld_repair::rules::{advise, decide, Action, AdviseOptions, Connection, DecideOptions, Decision, Intent, Operation, Situation, Urgency};
 
 const PLACEHOLDER: &str = "{institution}";
@@ -239,7 +239,7 @@ fn advise_all(
         });
         assert_eq!(advice.path(id.as_deref()), expected_path);
         assert_eq!(advice.operation.involves_customer(), matches!(advice.operation, Operation::Repair | Operation::NewConnection));
-        let terminal = TERMINAL_STATUSES.contains(&status);
+        let terminal = matches!(status, "EXPIRED" | "DELETED");
         match intent {
             Intent::Fix => {
                 let fixed = advice.decision.as_ref().expect("fix carries its decision");
@@ -262,7 +262,18 @@ fn advise_all(
                 } else if terminal {
                     assert_eq!(advice.operation, Operation::NewConnection);
                 } else if intent == Intent::FreshData {
+                    // A refresh of a connection that is not ACTIVE delivers only where decide
+                    // would refresh too; elsewhere decide's verdict stands (the customer acts,
+                    // or is present, or the outage must end).
+                    let follows_decide = match decision.action() {
+                        Action::Refresh | Action::ResolveDuplicate | Action::NoAction => None,
+                        Action::Repair => Some(Operation::Repair),
+                        Action::ContactInstitution => Some(Operation::NoOperation),
+                        Action::Wait => Some(Operation::Wait),
+                        Action::NewConnection => Some(Operation::NewConnection),
+                    };
                     let expected = match status {
+                        "PARTIALLY_ACTIVE" | "DEGRADED" | "UNDETERMINED" if follows_decide.is_some() => follows_decide.unwrap(),
                         "ACTIVE" | "PARTIALLY_ACTIVE" | "DEGRADED" | "UNDETERMINED" => Operation::Refresh,
                         "RECONNECT_REQUIRED" | "UNRECOVERABLE" => Operation::Repair,
                         _ => Operation::Wait,

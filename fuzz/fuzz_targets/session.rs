@@ -1,7 +1,8 @@
 //! `session`: any sequence of inputs → `flow::session::step`. Per session (from one
 //! `FetchToken` to the next) at most one `Finish`, and only on entering a finished state;
 //! `OpenWidget` at most once and only after the token; a widget that opened is closed before the
-//! outcome; nothing happens after the outcome until the next `Start`.
+//! outcome; `ForgetToken` once, exactly on entering `Completed` or `Failed`, before the outcome;
+//! nothing happens after the outcome until the next `Start`.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -9,7 +10,7 @@ use meld_repair::flow::session::{step, Effect, Input, State};
 
 fuzz_target!(|data: &[u8]| {
     let mut state = State::Idle;
-    let (mut finishes, mut opened, mut closed, mut in_session) = (0, false, false, false);
+    let (mut finishes, mut opened, mut closed, mut forgotten, mut in_session) = (0, false, false, false, false);
     for &byte in data {
         let input = Input::ALL[usize::from(byte) % Input::ALL.len()];
         assert_eq!(Input::parse(input.as_str()), Some(input));
@@ -24,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
                 Effect::FetchToken => {
                     assert_eq!(input, Input::Start);
                     assert!(!before.running(), "a second fetch inside a running session");
-                    (finishes, opened, closed, in_session) = (0, false, false, true);
+                    (finishes, opened, closed, forgotten, in_session) = (0, false, false, false, true);
                 }
                 Effect::OpenWidget => {
                     assert!(in_session && !opened && finishes == 0);
@@ -35,11 +36,17 @@ fuzz_target!(|data: &[u8]| {
                     assert!(opened && !closed && finishes == 0);
                     closed = true;
                 }
+                Effect::ForgetToken => {
+                    assert!(in_session && !forgotten && finishes == 0);
+                    assert!(matches!(next, State::Completed | State::Failed), "the token forgotten entering {next:?}");
+                    forgotten = true;
+                }
                 Effect::Finish => {
                     assert!(in_session);
+                    assert_eq!(forgotten, matches!(next, State::Completed | State::Failed), "{next:?} and the cached token");
                     finishes += 1;
                     assert_eq!(finishes, 1, "two outcomes for one session");
-                    assert!(matches!(next, State::Completed | State::Cancelled | State::Failed));
+                    assert!(next.outcome().is_some(), "an outcome from {next:?}, a state no session ends in");
                     assert!(before.running());
                     assert_eq!(opened, closed, "the outcome came with the widget still open");
                 }
@@ -48,7 +55,7 @@ fuzz_target!(|data: &[u8]| {
         if !before.running() && !next.running() {
             panic!("{before:?} --{input:?}--> {next:?} outside a session");
         }
-        if matches!(next, State::Completed | State::Cancelled | State::Failed) {
+        if next.outcome().is_some() {
             assert_eq!(finishes, 1, "{before:?} --{input:?}--> {next:?} without an outcome");
         }
         state = next;

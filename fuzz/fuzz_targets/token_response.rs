@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
         },
     };
 
-    let response = TokenResponse { connect_token: token.clone(), widget_url: widget_url.clone(), id: id.clone(), institution_id: institution_id.clone() };
+    let response = TokenResponse { connect_token: token.clone(), widget_url: widget_url.clone(), id: id.clone(), institution_id: institution_id.clone(), code: None };
     match token::validate(&response, &connection_id, &policy, now) {
         Ok(repair) => {
             let token = token.expect("accepted without a token");

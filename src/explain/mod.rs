@@ -7,9 +7,10 @@ mod en;
 mod es;
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::rules::decide::Decision;
+use crate::read::{Reader, Source, Value};
+use crate::rules::decide::{DecideOptions, Decision};
 use crate::rules::table::{codes, Action, Urgency};
-use crate::template::split_marker;
+use crate::text::split_marker;
 
 /// A built-in locale: (code, title, message, action label) rows.
 pub struct Locale {
@@ -73,6 +74,60 @@ pub struct CustomLocale {
     pub texts: Vec<(String, CustomText)>,
 }
 
+impl CustomLocale {
+    /// `defineCopy(locale, texts, options)`: `texts` maps verdict codes to `{ title?, message?,
+    /// actionLabel? }` (`actionLabel: null` removes the label); `options` takes `fallback` and
+    /// `yourInstitution`.
+    pub fn read<S: Source>(locale: Value<S>, texts: Value<S>, options: Value<S>) -> Result<CustomLocale> {
+        let tag = match locale {
+            Value::Text(tag) => tag,
+            other => return Err(Error::new(ErrorCode::InvalidCopy, &["locale must be a string such as \"fr\", got ", other.type_name()].concat())),
+        };
+        let options = Reader::optional(options, "options", ErrorCode::InvalidCopy)?;
+        let texts = Reader::required(texts, "texts", ErrorCode::InvalidCopy)?;
+        let mut read = Vec::new();
+        for code in texts.keys()? {
+            let entry = Reader::required(texts.get_dynamic(&code)?, "texts entry", ErrorCode::InvalidCopy)?;
+            let action_label = match entry.get("actionLabel")? {
+                Value::Undefined => None,
+                _ => Some(entry.optional_string("actionLabel")?),
+            };
+            read.push((code, CustomText { title: entry.optional_string("title")?, message: entry.optional_string("message")?, action_label }));
+        }
+        Ok(CustomLocale {
+            tag,
+            fallback: options.optional_string("fallback")?,
+            your_institution: options.optional_string("yourInstitution")?,
+            texts: read,
+        })
+    }
+}
+
+/// What `explain` reads of its options: the decision's and the locale.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExplainOptions {
+    pub decide: DecideOptions,
+    pub locale: Option<String>,
+}
+
+impl ExplainOptions {
+    pub fn read<S: Source>(options: Value<S>) -> Result<ExplainOptions> {
+        let options = Reader::optional(options, "options", ErrorCode::InvalidOptions)?;
+        Ok(ExplainOptions { decide: DecideOptions::read(&options)?, locale: options.optional_string("locale")? })
+    }
+}
+
+/// An [`Explanation`] before the institution's name goes in ([`Catalog::template`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Template {
+    pub title: Vec<String>,
+    pub message: Vec<String>,
+    pub action_label: Option<String>,
+    pub severity: Severity,
+    pub locale: String,
+    pub code: &'static str,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Explanation {
     pub title: String,
@@ -114,16 +169,32 @@ impl Catalog {
     }
 
     pub fn explain(&self, decision: &Decision, institution_name: Option<&str>, locale: &str) -> Explanation {
+        let name = institution_name.map(str::trim).filter(|name| !name.is_empty());
+        let template = self.template(decision, name.is_some(), locale);
+        let name = name.unwrap_or("");
+        Explanation {
+            title: template.title.join(name),
+            message: template.message.join(name),
+            action_label: template.action_label,
+            severity: template.severity,
+            locale: template.locale,
+            code: template.code,
+        }
+    }
+
+    /// The explanation with the institution's name still to go in: `title` and `message` are
+    /// the pieces between its places (one piece, the stand-in phrase already in, when there is
+    /// no name). JS keeps one per situation and locale and joins a new name in, without a call.
+    pub fn template(&self, decision: &Decision, named: bool, locale: &str) -> Template {
         let chain = self.chain(locale);
         let code = decision.verdict.code;
         let title = self.find(&chain, |text| text.title.as_deref(), |row| Some(row.1), code);
         let message = self.find(&chain, |text| text.message.as_deref(), |row| Some(row.2), code);
         let action_label = self.find_label(&chain, code);
-        let institution = institution_name.map(str::trim).filter(|name| !name.is_empty());
-        let your_institution = self.your_institution(&chain);
-        Explanation {
-            title: fill(title.unwrap_or(""), institution, your_institution),
-            message: fill(message.unwrap_or(""), institution, your_institution),
+        let your_institution = (!named).then(|| self.your_institution(&chain));
+        Template {
+            title: pieces(title.unwrap_or(""), your_institution),
+            message: pieces(message.unwrap_or(""), your_institution),
             action_label: action_label.map(str::to_owned),
             severity: Severity::of(decision),
             locale: chain.first().cloned().unwrap_or_else(|| DEFAULT_LOCALE.to_owned()),
@@ -218,27 +289,30 @@ fn normalize_tag(tag: &str) -> String {
     tag.trim().replace('_', "-").to_ascii_lowercase()
 }
 
-/// Puts the institution's name into a template. The stand-in phrase ("your bank") gets an
-/// upper-case first letter when it starts the text (ASCII only: Unicode case tables would
-/// cost kilobytes of wasm for no built-in phrase).
-fn fill(template: &str, institution: Option<&str>, your_institution: &str) -> String {
-    let mut text = String::with_capacity(template.len() + 32);
+/// A template cut at each `{institution}`, to be joined with the name; without a name
+/// (`your_institution` given) one piece with the stand-in phrase in, upper-cased first when it
+/// starts the text (ASCII only: Unicode case tables would cost kilobytes of wasm for no
+/// built-in phrase).
+fn pieces(template: &str, your_institution: Option<&str>) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut piece = String::with_capacity(template.len() + 16);
     let mut rest = template;
     while let Some((before, after)) = split_marker(rest, PLACEHOLDER) {
-        text.push_str(before);
-        match institution {
-            Some(name) => text.push_str(name),
-            None if text.is_empty() => {
-                let mut phrase = your_institution.to_owned();
+        piece.push_str(before);
+        match your_institution {
+            None => pieces.push(std::mem::take(&mut piece)),
+            Some(phrase) if piece.is_empty() => {
+                let mut phrase = phrase.to_owned();
                 if let Some(first) = phrase.get_mut(..1) {
                     first.make_ascii_uppercase();
                 }
-                text.push_str(&phrase);
+                piece.push_str(&phrase);
             }
-            None => text.push_str(your_institution),
+            Some(phrase) => piece.push_str(phrase),
         }
         rest = after;
     }
-    text.push_str(rest);
-    text
+    piece.push_str(rest);
+    pieces.push(piece);
+    pieces
 }

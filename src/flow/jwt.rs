@@ -6,7 +6,7 @@
 //! scanner are single passes, and nesting is tracked with a counter and a bit stack, never
 //! with recursion.
 
-use super::query::hex_digit;
+use crate::text::hex_digit;
 
 /// Meld's tokens are about 1 KB; anything much longer is not one.
 pub const MAX_TOKEN_LEN: usize = 16 * 1024;

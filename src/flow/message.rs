@@ -5,6 +5,9 @@
 //! can reach the UI.
 
 use super::query;
+use crate::error::ErrorCode;
+use crate::read::{elements, Reader, Source, Value};
+use crate::text;
 
 /// Meld's events carry this domain; everything else is provider noise.
 pub const MELD_DOMAIN: &str = "meld-connect";
@@ -17,6 +20,9 @@ pub const MAX_TEXT_CHARS: usize = 512;
 
 /// More accounts than this in one connection is not a count we believe.
 pub const MAX_ACCOUNT_COUNT: u32 = 10_000;
+
+/// Longer `accounts` lists are not read (a sparse `length: 1e9` must not be read element by element).
+pub const MAX_ACCOUNTS: u32 = 100;
 
 /// The event as the boundary read it from the JS object: each field `None` when absent or not
 /// of the right JS type.
@@ -31,6 +37,51 @@ pub struct MessageFields {
     pub account_count: Option<f64>,
     /// A query string, when the widget sends its metadata that way.
     pub metadata: Option<String>,
+    /// `connect_complete`'s accounts, each field clipped; `None` when absent, malformed or
+    /// longer than [`MAX_ACCOUNTS`].
+    pub accounts: Option<Vec<Account>>,
+}
+
+/// One account of `connect_complete`: only these fields reach the app.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Account {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    pub mask: Option<String>,
+}
+
+impl MessageFields {
+    /// A `postMessage` payload; `None` when it is not an object. A field of the wrong type, or
+    /// one that throws when read, is absent: a widget's odd message is never an app error.
+    pub fn read<S: Source>(data: Value<S>) -> Option<MessageFields> {
+        let reader = Reader::required(data, "message", ErrorCode::InvalidOptions).ok()?;
+        let text = |key| reader.optional_string(key).ok().flatten();
+        Some(MessageFields {
+            domain: text("domain"),
+            event_name: text("eventName"),
+            details: text("details"),
+            reason: text("reason"),
+            institution_id: text("institutionId"),
+            institution_name: text("institutionName"),
+            account_count: match reader.get("accountCount") {
+                Ok(Value::Number(count)) => Some(count),
+                _ => None,
+            },
+            metadata: text("metadata"),
+            accounts: match reader.get("accounts") {
+                Ok(Value::List(list)) => elements(&list, MAX_ACCOUNTS).ok().map(|items| items.into_iter().filter_map(Account::read).collect()),
+                _ => None,
+            },
+        })
+    }
+}
+
+impl Account {
+    fn read<S: Source>(value: Value<S>) -> Option<Account> {
+        let account = Reader::required(value, "account", ErrorCode::InvalidOptions).ok()?;
+        let field = |key| account.optional_string(key).ok().flatten().map(|text| clip(&text));
+        Some(Account { name: field("name"), kind: field("type"), mask: field("mask") })
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,8 +172,7 @@ impl Metadata {
 /// At most [`MAX_TEXT_CHARS`] characters, cut at a character boundary (also used by the
 /// boundary for the accounts of `connect_complete`).
 pub fn clip(text: &str) -> String {
-    let end = text.char_indices().nth(MAX_TEXT_CHARS).map_or(text.len(), |(at, _)| at);
-    text.get(..end).unwrap_or_default().to_owned()
+    text::clip(text, MAX_TEXT_CHARS).to_owned()
 }
 
 /// A whole number in 0..=10 000 (not NaN, not infinite, no fraction).
@@ -134,11 +184,5 @@ fn account_count(number: f64) -> Option<u32> {
 
 /// Decimal digits only (`"2"`, `"007"`), in 0..=10 000.
 fn account_count_text(text: &str) -> Option<u32> {
-    if text.is_empty() {
-        return None;
-    }
-    text.bytes().try_fold(0u32, |count, byte| {
-        let count = count * 10 + u32::from(byte.checked_sub(b'0').filter(|digit| *digit <= 9)?);
-        (count <= MAX_ACCOUNT_COUNT).then_some(count)
-    })
+    text::parse_decimal(text, MAX_ACCOUNT_COUNT)
 }

@@ -1,6 +1,8 @@
 //! `application/x-www-form-urlencoded` reading, as `URLSearchParams` does it, for the widget
 //! URL's `connectToken` and the metadata the widget sends as a query string.
 
+use crate::text::hex_digit;
+
 /// Pairs past this many are ignored: the flow reads a handful of keys, and a message with
 /// thousands of pairs must not cost thousands of allocations.
 pub const MAX_PAIRS: usize = 64;
@@ -49,15 +51,5 @@ pub fn decode(text: &str) -> String {
     match String::from_utf8(out) {
         Ok(text) => text,
         Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
-    }
-}
-
-/// The value of one hex digit, either case.
-pub(crate) fn hex_digit(digit: u8) -> Option<u8> {
-    match digit {
-        b'0'..=b'9' => Some(digit - b'0'),
-        b'a'..=b'f' => Some(digit - b'a' + 10),
-        b'A'..=b'F' => Some(digit - b'A' + 10),
-        _ => None,
     }
 }

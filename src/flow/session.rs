@@ -1,8 +1,10 @@
-//! The repair session as a state machine: one table of (state, input) → (next state, effects).
-//! The browser glue feeds it every input (clicks, token answers, widget events, closed windows,
-//! page hide) in whatever order they arrive and performs the effects it returns. Whatever the
-//! order, a session reports exactly one outcome: only leaving `FetchingToken` or `Open` for a
-//! finished state carries `Effect::Finish`, and finished states ignore everything but `Start`.
+//! The repair session as a state machine: one table of (state, input) → (next state, effects),
+//! and what each finished state's outcome carries. The browser glue feeds it every input
+//! (clicks, token answers, widget events, closed windows, page hide) in whatever order they
+//! arrive, performs the effects it returns and builds the outcome as [`State::outcome`] says.
+//! Whatever the order, a session reports exactly one outcome: only leaving `FetchingToken` or
+//! `Open` for a finished state carries `Effect::Finish`, and finished states ignore everything
+//! but `Start`.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum State {
@@ -12,6 +14,9 @@ pub enum State {
     Completed,
     Cancelled,
     Failed,
+    /// The app's backend answered that the connection needs no repair (its 409
+    /// `REPAIR_NOT_NEEDED`: the connection healed since the app read it).
+    NotNeeded,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,6 +36,8 @@ pub enum Input {
     AppClosed,
     /// The page is going away (`pagehide`).
     PageHidden,
+    /// The token endpoint answered that no repair is needed, with its decision.
+    RepairNotNeeded,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,7 +48,11 @@ pub enum Effect {
     OpenWidget,
     /// Remove the widget and every listener and timer of the session.
     CloseWidget,
-    /// Report the session's one outcome: the state just entered.
+    /// Drop the connection's cached token: a connect token is single-use once the connection
+    /// completes, and one that failed is suspect. A cancelled session keeps it for the next try.
+    ForgetToken,
+    /// Report the session's one outcome: the state just entered, with the fields
+    /// [`State::outcome`] names.
     Finish,
 }
 
@@ -56,18 +67,20 @@ const TRANSITIONS: &[(State, Input, State, &[Effect])] = &[
     (Completed,     Start,          FetchingToken, &[FetchToken]),
     (Cancelled,     Start,          FetchingToken, &[FetchToken]),
     (Failed,        Start,          FetchingToken, &[FetchToken]),
+    (State::NotNeeded, Start,       FetchingToken, &[FetchToken]),
     (FetchingToken, TokenReady,     Open,          &[OpenWidget]),
-    (FetchingToken, TokenFailed,    Failed,        &[Finish]),
+    (FetchingToken, TokenFailed,    Failed,        &[ForgetToken, Finish]),
+    (FetchingToken, RepairNotNeeded, State::NotNeeded, &[Finish]),
     (FetchingToken, AppClosed,      Cancelled,     &[Finish]),
     (FetchingToken, PageHidden,     Cancelled,     &[Finish]),
-    (Open,          WidgetCompleted, Completed,    &[CloseWidget, Finish]),
+    (Open,          WidgetCompleted, Completed,    &[CloseWidget, ForgetToken, Finish]),
     (Open,          CustomerClosed, Cancelled,     &[CloseWidget, Finish]),
     (Open,          AppClosed,      Cancelled,     &[CloseWidget, Finish]),
     (Open,          PageHidden,     Cancelled,     &[CloseWidget, Finish]),
 ];
 
 impl State {
-    pub const ALL: &[State] = &[Idle, FetchingToken, Open, Completed, Cancelled, Failed];
+    pub const ALL: &[State] = &[Idle, FetchingToken, Open, Completed, Cancelled, Failed, State::NotNeeded];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -77,6 +90,7 @@ impl State {
             Completed => "completed",
             Cancelled => "cancelled",
             Failed => "failed",
+            State::NotNeeded => "not_needed",
         }
     }
 
@@ -88,11 +102,50 @@ impl State {
     pub const fn running(self) -> bool {
         matches!(self, FetchingToken | Open)
     }
+
+    /// What the outcome of a session that ended in this state carries besides its status and
+    /// connection; `None` for a state no session ends in.
+    pub const fn outcome(self) -> Option<Outcome> {
+        const NOTHING: Outcome = Outcome { metadata: false, reason: false, error: false, data_arrives_by_webhook: false, backend_decision: false };
+        match self {
+            Completed => Some(Outcome { metadata: true, data_arrives_by_webhook: true, ..NOTHING }),
+            Cancelled => Some(Outcome { reason: true, ..NOTHING }),
+            Failed => Some(Outcome { error: true, ..NOTHING }),
+            State::NotNeeded => Some(Outcome { backend_decision: true, ..NOTHING }),
+            Idle | FetchingToken | Open => None,
+        }
+    }
 }
+
+/// Which fields of a session's outcome are set; the others are `null`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Outcome {
+    /// What the widget's `connect_complete` said (institution, accounts).
+    pub metadata: bool,
+    /// Who or what cancelled it: `customer_closed`, `app_closed` or `page_hidden`.
+    pub reason: bool,
+    /// The error that ended it.
+    pub error: bool,
+    /// The connection's new state and data reach the app's backend by webhook, later; the
+    /// outcome's `note` ([`WEBHOOK_NOTE`]) says so.
+    pub data_arrives_by_webhook: bool,
+    /// The outcome's `decision` is the one the app's backend sent (fresher than the app's).
+    pub backend_decision: bool,
+}
+
+impl Outcome {
+    /// The developer's note for the outcome, when it has one.
+    pub const fn note(self) -> Option<&'static str> {
+        if self.data_arrives_by_webhook { Some(WEBHOOK_NOTE) } else { None }
+    }
+}
+
+/// Why the connection object the app holds is stale after a completed repair.
+pub const WEBHOOK_NOTE: &str = "Meld sends BANK_LINKING_CONNECTION_STATUS_CHANGE (back to ACTIVE) and the data webhooks later; the connection object the app holds is stale until then.";
 
 impl Input {
     pub const ALL: &[Input] =
-        &[Start, TokenReady, TokenFailed, WidgetCompleted, CustomerClosed, AppClosed, PageHidden];
+        &[Start, TokenReady, TokenFailed, WidgetCompleted, CustomerClosed, AppClosed, PageHidden, RepairNotNeeded];
 
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -103,6 +156,7 @@ impl Input {
             CustomerClosed => "customer_closed",
             AppClosed => "app_closed",
             PageHidden => "page_hidden",
+            RepairNotNeeded => "repair_not_needed",
         }
     }
 
@@ -117,6 +171,7 @@ impl Effect {
             FetchToken => "fetch_token",
             OpenWidget => "open_widget",
             CloseWidget => "close_widget",
+            ForgetToken => "forget_token",
             Finish => "finish",
         }
     }

@@ -8,6 +8,8 @@
 
 use super::{jwt, query, url};
 use crate::error::{Error, ErrorCode, Result};
+use crate::read::{self, Reader, Source, Value};
+use crate::text::decimal;
 
 /// Meld's widget, production and sandbox (reference §7.1).
 pub const DEFAULT_WIDGET_ORIGINS: &[&str] = &["https://institution-connect.meld.io", "https://institution-connect-sb.meld.io"];
@@ -65,6 +67,17 @@ impl WidgetPolicy {
     }
 }
 
+impl WidgetPolicy {
+    /// The app's `allowedWidgetOrigins` option as given (`undefined`/`null` for Meld's own).
+    pub fn read<S: Source>(origins: Value<S>, allow_insecure_loopback: bool) -> Result<WidgetPolicy> {
+        if origins.is_missing() {
+            return Ok(WidgetPolicy::default());
+        }
+        let origins = read::strings(origins, &["options", "allowedWidgetOrigins"], ErrorCode::InvalidOptions)?;
+        WidgetPolicy::new(&origins, allow_insecure_loopback)
+    }
+}
+
 impl Default for WidgetPolicy {
     /// Meld's widget origins, https only.
     fn default() -> Self {
@@ -82,9 +95,48 @@ pub struct TokenResponse {
     pub widget_url: Option<String>,
     pub id: Option<String>,
     pub institution_id: Option<String>,
+    /// The backend's refusal code, e.g. [`REPAIR_NOT_NEEDED`].
+    pub code: Option<String>,
+}
+
+/// What meld-repair/server's token route answers (HTTP 409, with its `decision`) when the
+/// connection it read from Meld needs no repair: the session ends `not_needed`.
+pub const REPAIR_NOT_NEEDED: &str = "REPAIR_NOT_NEEDED";
+
+impl TokenResponse {
+    pub fn repair_not_needed(&self) -> bool {
+        self.code.as_deref() == Some(REPAIR_NOT_NEEDED)
+    }
 }
 
 /// A checked token, safe to open.
+impl TokenResponse {
+    /// The backend's answer (parsed JSON): an object whose fields are read as strings.
+    pub fn read<S: Source>(response: Value<S>) -> Result<TokenResponse> {
+        let reader = Reader::required(response, "the token response", ErrorCode::InvalidTokenResponse)?;
+        Ok(TokenResponse {
+            connect_token: reader.optional_string("connectToken")?,
+            widget_url: reader.optional_string("widgetUrl")?,
+            id: reader.optional_string("id")?,
+            institution_id: reader.optional_string("institutionId")?,
+            code: reader.optional_string("code")?,
+        })
+    }
+}
+
+/// The app's `headers` for the token request, as `(name, value)` pairs of strings.
+pub fn read_headers<S: Source>(headers: Value<S>) -> Result<Vec<(String, String)>> {
+    let reader = Reader::optional(headers, "options.headers", ErrorCode::InvalidOptions)?;
+    reader
+        .keys()?
+        .into_iter()
+        .map(|name| match reader.get_dynamic(&name)? {
+            Value::Text(value) => Ok((name, value)),
+            _ => Err(Error::with_value(ErrorCode::InvalidOptions, "options.headers values must be strings; not so for", &name)),
+        })
+        .collect()
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RepairToken {
     pub connect_token: String,
@@ -124,15 +176,19 @@ pub fn validate(response: &TokenResponse, connection_id: &str, policy: &WidgetPo
             .concat(),
         ));
     }
-    if expires_at <= now_seconds.saturating_add(EXPIRY_MARGIN_SECONDS) {
-        let mut message = String::from("the backend returned an expired token: its connectToken expires at ");
-        url::push_decimal(&mut message, expires_at);
-        message.push_str(", now is ");
-        url::push_decimal(&mut message, now_seconds);
-        message.push_str(
-            " (30 seconds of margin); the backend must request a fresh one from POST /bank-linking/connect/repair each time the customer starts a repair, not reuse a stored one, and its clock must be right",
-        );
-        return Err(invalid_response(&message));
+    if expires_too_soon(Some(expires_at), now_seconds) {
+        return Err(invalid_response(
+            &[
+                "the backend returned an expired token: its connectToken expires at ",
+                &decimal(expires_at),
+                ", now is ",
+                &decimal(now_seconds),
+                " (",
+                &decimal(EXPIRY_MARGIN_SECONDS),
+                " seconds of margin); the backend must request a fresh one from POST /bank-linking/connect/repair each time the customer starts a repair, not reuse a stored one, and its clock must be right",
+            ]
+            .concat(),
+        ));
     }
 
     let widget_origin = check_widget_url(widget_url, token, policy)?;
@@ -149,7 +205,12 @@ pub fn validate(response: &TokenResponse, connection_id: &str, policy: &WidgetPo
 /// A token without a known expiry counts as expired: it is cheaper to ask again than to open a
 /// dead widget.
 pub fn is_expired(token: &RepairToken, now_seconds: u64) -> bool {
-    token.expires_at.is_none_or(|expires_at| expires_at <= now_seconds.saturating_add(EXPIRY_MARGIN_SECONDS))
+    expires_too_soon(token.expires_at, now_seconds)
+}
+
+/// The one freshness rule: an expiry inside [`EXPIRY_MARGIN_SECONDS`] from now, or none known.
+pub fn expires_too_soon(expires_at: Option<u64>, now_seconds: u64) -> bool {
+    expires_at.is_none_or(|expires_at| expires_at <= now_seconds.saturating_add(EXPIRY_MARGIN_SECONDS))
 }
 
 /// The URL's normalised origin when it may be opened with `token`.
@@ -251,10 +312,7 @@ const TOKEN_PIECE: usize = 8;
 /// 64 bytes, each looked for in a token `jwt::expiry` capped at 16 KB.
 fn quote(value: &str, token: &str) -> String {
     if value.len() > SHOWN_MAX {
-        let mut note = String::from("(a value of ");
-        url::push_decimal(&mut note, value.chars().count() as u64);
-        note.push_str(" characters, not shown)");
-        return note;
+        return ["(a value of ", &decimal(value.chars().count() as u64), " characters, not shown)"].concat();
     }
     let token = token.as_bytes();
     let shares_token = value.as_bytes().windows(TOKEN_PIECE).any(|piece| token.windows(TOKEN_PIECE).any(|window| window == piece));

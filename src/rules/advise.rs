@@ -4,9 +4,10 @@
 
 use super::connection::{normalize, Connection, Situation};
 use super::decide::{decide, DecideOptions, Decision};
-use super::table::{Action, REFRESHABLE_STATUSES, TERMINAL_STATUSES};
+use super::table::{self, Action, Standing};
 use crate::error::{Error, ErrorCode, Result};
-use crate::template::replace_marker;
+use crate::read::{Reader, Source, Value};
+use crate::text::replace_marker;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Intent {
@@ -30,14 +31,24 @@ impl Intent {
 
     pub fn parse(value: &str) -> Result<Intent> {
         Intent::ALL.iter().find(|(name, _)| *name == value).map(|&(_, intent)| intent).ok_or_else(|| {
-            Error::with_value(
-                ErrorCode::InvalidIntent,
-                "intent must be one of fresh_data, add_products, remove, fix, migrate; got",
-                value,
-            )
+            Error::with_value(ErrorCode::InvalidIntent, INTENTS, value)
         })
     }
+
+    pub fn read<S>(value: Value<S>) -> Result<Intent> {
+        match value {
+            Value::Text(intent) => Intent::parse(&intent),
+            other => Err(Error::new(ErrorCode::InvalidIntent, &[INTENTS, " ", other.type_name()].concat())),
+        }
+    }
+
+    /// Its name, as `advise` answers it.
+    pub fn as_str(self) -> &'static str {
+        Intent::ALL.iter().find(|(_, intent)| *intent == self).map_or("", |(name, _)| *name)
+    }
 }
+
+const INTENTS: &str = "intent must be one of fresh_data, add_products, remove, fix, migrate; got";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Operation {
@@ -129,6 +140,13 @@ pub struct AdviseOptions {
     pub decide: DecideOptions,
 }
 
+impl AdviseOptions {
+    pub fn read<S: Source>(options: Value<S>) -> Result<AdviseOptions> {
+        let options = Reader::optional(options, "options", ErrorCode::InvalidOptions)?;
+        Ok(AdviseOptions { products: options.strings("products")?, decide: DecideOptions::read(&options)? })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Advice {
     pub intent: Intent,
@@ -155,18 +173,19 @@ pub fn advise(connection: &Connection, intent: Intent, options: &AdviseOptions) 
         _ => Vec::new(),
     };
     let situation = Situation::of(connection);
+    let standing = table::standing(&situation.status);
     let advice = |operation, note| Advice { intent, operation, note, decision: None };
     Ok(match intent {
         Intent::Migrate => migrate(connection, advice),
-        Intent::Remove => remove(connection, &situation, advice),
+        Intent::Remove => remove(connection, standing, advice),
         Intent::Fix => {
             let decision = decide(situation, options.decide);
             let (operation, note) = fix(&decision);
             Advice { intent, operation, note, decision: Some(decision) }
         }
-        _ if situation.status == "IN_PROGRESS" => advice(Operation::Wait, NOTE_IN_PROGRESS),
-        _ if TERMINAL_STATUSES.contains(&situation.status.as_str()) => advice(Operation::NewConnection, NOTE_TERMINAL),
-        Intent::FreshData => fresh_data(&situation, advice),
+        _ if standing == Some(Standing::InWidget) => advice(Operation::Wait, NOTE_IN_PROGRESS),
+        _ if standing.is_some_and(Standing::terminal) => advice(Operation::NewConnection, NOTE_TERMINAL),
+        Intent::FreshData => fresh_data(&decide(situation, options.decide), advice),
         Intent::AddProducts => add_products(connection, requested, advice),
     })
 }
@@ -197,14 +216,22 @@ fn requested_products(products: &[String]) -> Result<Vec<String>> {
         .collect()
 }
 
-fn fresh_data(situation: &Situation, advice: impl Fn(Operation, &'static str) -> Advice) -> Advice {
-    let status = situation.status.as_str();
-    if REFRESHABLE_STATUSES.contains(&status) {
-        advice(Operation::Refresh, NOTE_REFRESH)
-    } else if matches!(status, "RECONNECT_REQUIRED" | "UNRECOVERABLE") {
-        advice(Operation::Repair, NOTE_REFRESH_WOULD_409)
-    } else {
-        advice(Operation::Wait, NOTE_UNKNOWN_STATUS)
+/// A refresh where it can deliver without the customer; otherwise what `decide` says.
+fn fresh_data(decision: &Decision, advice: impl Fn(Operation, &'static str) -> Advice) -> Advice {
+    // A billed refresh cannot bring data that waits on the customer (DEGRADED with
+    // INTERACTIVE_REFRESH: present for every refresh; INSTITUTION_ACTION_REQUIRED: acting at
+    // the bank first) or on an outage to end: then decide's verdict stands. Only an
+    // aggregating connection delivers whatever decide recommends.
+    let refresh_delivers = matches!(decision.action(), Action::Refresh | Action::ResolveDuplicate | Action::NoAction);
+    match decision.standing() {
+        Some(Standing::Impaired) if !refresh_delivers => match fix(decision) {
+            (Operation::Repair, _) => advice(Operation::Repair, NOTE_REFRESH_NEEDS_CUSTOMER),
+            (operation, note) => advice(operation, note),
+        },
+        Some(standing) if standing.refreshable() => advice(Operation::Refresh, NOTE_REFRESH),
+        Some(Standing::NeedsRepair) => advice(Operation::Repair, NOTE_REFRESH_WOULD_409),
+        // An unknown status (a customer in the widget and terminal statuses were answered before).
+        _ => advice(Operation::Wait, NOTE_UNKNOWN_STATUS),
     }
 }
 
@@ -240,8 +267,8 @@ fn mx_can_add(product: &str, present: &[String]) -> bool {
     }
 }
 
-fn remove(connection: &Connection, situation: &Situation, advice: impl Fn(Operation, &'static str) -> Advice) -> Advice {
-    if situation.status == "DELETED" {
+fn remove(connection: &Connection, standing: Option<Standing>, advice: impl Fn(Operation, &'static str) -> Advice) -> Advice {
+    if standing == Some(Standing::Deleted) {
         advice(Operation::NoOperation, NOTE_ALREADY_DELETED)
     } else if connection.duplicate_connection_ids.iter().any(|id| Some(id) != connection.id.as_ref()) {
         advice(Operation::Delete, NOTE_DELETE_DUPLICATES)
@@ -254,13 +281,13 @@ fn fix(decision: &Decision) -> (Operation, &'static str) {
     match decision.action() {
         Action::Repair => (Operation::Repair, NOTE_REPAIR),
         Action::Refresh => (Operation::Refresh, NOTE_FIX_REFRESH),
-        Action::Wait if decision.situation.status == "IN_PROGRESS" => (Operation::Wait, NOTE_IN_PROGRESS),
+        Action::Wait if decision.standing() == Some(Standing::InWidget) => (Operation::Wait, NOTE_IN_PROGRESS),
         Action::Wait if !decision.recognized => (Operation::Wait, NOTE_UNKNOWN_STATUS),
         Action::Wait => (Operation::Wait, NOTE_WAIT),
         Action::ContactInstitution => (Operation::NoOperation, NOTE_CONTACT_INSTITUTION),
         Action::ResolveDuplicate => (Operation::NoOperation, NOTE_RESOLVE_DUPLICATE),
         Action::NewConnection => (Operation::NewConnection, NOTE_TERMINAL),
-        Action::NoAction if decision.terminal() => (Operation::NoOperation, NOTE_ALREADY_DELETED),
+        Action::NoAction if decision.standing() == Some(Standing::Deleted) => (Operation::NoOperation, NOTE_ALREADY_DELETED),
         Action::NoAction => (Operation::NoOperation, NOTE_HEALTHY),
     }
 }
@@ -284,6 +311,7 @@ fn provider_key(connection: &Connection) -> Option<String> {
 
 const NOTE_REFRESH: &str = "Refresh only because the customer just did something that needs up-to-the-minute data. Meld already refreshes in the background 1-3 times a day and most providers bill a forced refresh, so never schedule one. Results arrive with the BANK_LINKING_ACCOUNTS_UPDATED and BANK_LINKING_TRANSACTIONS_AGGREGATED webhooks; provider limits apply (MX: one forced refresh per 3 hours, then 429).";
 const NOTE_REFRESH_WOULD_409: &str = "This connection cannot be refreshed (Meld answers 409 Conflict): the customer must reconnect in the widget first. Ask your backend for a repair connect token (POST /bank-linking/connect/repair with { connectionId }) and open the widget.";
+const NOTE_REFRESH_NEEDS_CUSTOMER: &str = "A refresh without the customer cannot bring this data: they must be present in the widget. Ask your backend for a repair connect token (POST /bank-linking/connect/repair with { connectionId }) and open the widget while they are here.";
 const NOTE_IN_PROGRESS: &str = "The customer is still in the widget. Do not refresh or repair; wait for the BANK_LINKING_CONNECTION_COMPLETED webhook (an unfinished link becomes EXPIRED after 4 hours).";
 const NOTE_TERMINAL: &str = "This connection is EXPIRED or DELETED and no operation brings it back. Start a new link (POST /bank-linking/connect/start) when the customer returns.";
 const NOTE_UNKNOWN_STATUS: &str = "Meld sent a status this version does not know. Call nothing yet; read the connection again later.";

@@ -1,6 +1,9 @@
 //! The connection as Meld's API returns it, reduced to what the rules read, and the forgiving
 //! normalisation of its status and reason.
 
+use crate::error::{Error, ErrorCode, Result};
+use crate::read::{Reader, Source, Value};
+
 /// The fields of Meld's connection object that the rules use. The boundary fills it from the
 /// camelCase JS object; everything but `status` is optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -17,6 +20,45 @@ pub struct Connection {
 }
 
 impl Connection {
+    /// What decide and explain read: the rest of the connection is none of their business.
+    pub fn read_status_fields<S: Source>(value: Value<S>) -> Result<Connection> {
+        let reader = Reader::required(value, "connection", ErrorCode::InvalidConnection)?;
+        Connection::status_fields(&reader)
+    }
+
+    fn status_fields<S: Source>(reader: &Reader<S>) -> Result<Connection> {
+        let status = reader.string("status")?;
+        if status.trim().is_empty() {
+            return Err(Error::new(ErrorCode::InvalidConnection, "connection.status must not be empty"));
+        }
+        Ok(Connection {
+            id: reader.optional_string("id")?,
+            status,
+            status_reason: reader.optional_string("statusReason")?,
+            institution_name: reader.optional_string("institutionName")?,
+            ..Connection::default()
+        })
+    }
+
+    /// Everything advise reads; `status` may be absent only when `status_required` is false
+    /// (to migrate: the connection is not in Meld yet).
+    pub fn read<S: Source>(value: Value<S>, status_required: bool) -> Result<Connection> {
+        let reader = Reader::required(value, "connection", ErrorCode::InvalidConnection)?;
+        // Only an absent status is allowed: `status: null` is a mistake, not a migration.
+        let mut connection = if status_required || !matches!(reader.get("status")?, Value::Undefined) {
+            Connection::status_fields(&reader)?
+        } else {
+            Connection { id: reader.optional_string("id")?, ..Connection::default() }
+        };
+        let details = reader.object("serviceProviderDetails")?.map_or(Value::Undefined, Value::Object);
+        let details = Reader::optional(details, "connection.serviceProviderDetails", ErrorCode::InvalidConnection)?;
+        connection.service_provider = details.optional_string("serviceProvider")?;
+        connection.products = reader.strings("products")?;
+        connection.optional_products = reader.strings("optionalProducts")?;
+        connection.duplicate_connection_ids = reader.strings("duplicateConnectionIds")?;
+        Ok(connection)
+    }
+
     pub fn with_status(status: &str, reason: Option<&str>) -> Self {
         Connection {
             status: status.to_owned(),

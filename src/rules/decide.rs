@@ -1,12 +1,30 @@
 //! `decide`: look the situation up in [`RULES`] and say what the app should do.
 
 use super::connection::Situation;
-use super::table::{Action, Reason, Rule, Verdict, RULES, TERMINAL_STATUSES, UNKNOWN_STATUS};
+use crate::error::Result;
+use crate::read::{Reader, Source};
+use super::table::{self, Action, Reason, Rule, Standing, Verdict, RULES, UNKNOWN_STATUS};
+
+/// The app's fields a decision depends on: the connection's, then the options'. The readers
+/// read `id` and `institutionName` too, but only to echo the id and for `explain`. js/api.js
+/// remembers decisions by exactly these fields (js/facts.js is generated from them, and
+/// tests/core/decide.rs checks that the readers read nothing else a decision could depend on).
+pub const DECISION_INPUTS: (&[&str], &[&str]) = (&["status", "statusReason"], &["refreshAttempts"]);
+
+/// What an explanation depends on besides [`DECISION_INPUTS`]: the name woven in, the locale.
+pub const EXPLANATION_INPUTS: (&[&str], &[&str]) = (&["institutionName"], &["locale"]);
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DecideOptions {
     /// How many refreshes (or checks) the app already made without the condition clearing.
     pub refresh_attempts: u32,
+}
+
+impl DecideOptions {
+    /// `refreshAttempts` of the app's options object.
+    pub fn read<S: Source>(options: &Reader<S>) -> Result<DecideOptions> {
+        Ok(DecideOptions { refresh_attempts: options.count("refreshAttempts")? })
+    }
 }
 
 /// Waiting doubles per attempt, up to a day.
@@ -37,8 +55,14 @@ impl Decision {
         self.verdict.action.involves_customer()
     }
 
+    /// Where the connection stands, from [`STATUSES`](super::table::STATUSES); `None` exactly
+    /// when the status is not recognized.
+    pub fn standing(&self) -> Option<Standing> {
+        table::standing(&self.situation.status)
+    }
+
     pub fn terminal(&self) -> bool {
-        TERMINAL_STATUSES.contains(&self.situation.status.as_str())
+        self.standing().is_some_and(Standing::terminal)
     }
 }
 
@@ -66,7 +90,7 @@ pub fn decide(situation: Situation, options: DecideOptions) -> Decision {
     }
 }
 
-/// The row naming this status and reason, else the status's `Other` row; with whether the
+/// The row naming this status and reason, else the status's `Any` row; with whether the
 /// reason was none or named.
 fn find_rule(situation: &Situation) -> Option<(&'static Rule, bool)> {
     let mut rows = RULES.iter().filter(|rule| rule.status == situation.status);
@@ -76,7 +100,7 @@ fn find_rule(situation: &Situation) -> Option<(&'static Rule, bool)> {
         match rule.reason {
             Reason::Is(named) if Some(named) == reason => return Some((rule, true)),
             Reason::Is(_) => {}
-            Reason::Other => fallback = fallback.or(Some(rule)),
+            Reason::Any => fallback = fallback.or(Some(rule)),
         }
     }
     fallback.map(|rule| (rule, reason.is_none()))

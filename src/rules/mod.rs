@@ -7,5 +7,5 @@ pub mod table;
 
 pub use advise::{advise, Advice, AdviseOptions, Intent, Operation};
 pub use connection::{Connection, Situation};
-pub use decide::{decide, DecideOptions, Decision};
-pub use table::{Action, Urgency, RULES};
+pub use decide::{decide, DecideOptions, Decision, DECISION_INPUTS, EXPLANATION_INPUTS};
+pub use table::{Action, Standing, Urgency, RULES, STATUSES};

@@ -1,9 +1,18 @@
-//! Meld's connection statuses × status reasons, and what we do about each: the one table the
-//! package decides from. It reads like the table in Meld's docs (reference §4.1); where Meld's
-//! pages disagree (§4, §18), the row is the product decision of issue #2.
+//! Meld's connection statuses and status reasons, and what we do about each: the two tables
+//! `decide`, `advise` and `interpretWebhook` read. [`STATUSES`] says where a connection in each
+//! status stands (which operations can work on it); [`RULES`] gives the verdict per status ×
+//! reason. They read like the table in Meld's docs (reference §4.1); where Meld's pages disagree
+//! (§4, §18), the row is the product decision of issue #2.
 //!
-//! Adding a reason Meld ships tomorrow is one row here plus its wording in `explain/en.rs` and
-//! `explain/es.rs` (a test fails until every locale has it).
+//! What Meld ships tomorrow:
+//! - a new reason: one `RULES` row (status, `Is("REASON")`, verdict, a new code), plus that
+//!   code's line in `explain/en.rs` and in `explain/es.rs`;
+//! - a new status: one `STATUSES` row (its standing), its `RULES` rows (one of them with
+//!   `Reason::Any`), plus a line per new code in `explain/en.rs` and in `explain/es.rs`.
+//!
+//! Nothing else changes by hand: tests fail until every status has exactly one `STATUSES` row
+//! and one `Reason::Any` row, and every code has its line in every locale; then
+//! `UPDATE_TYPES=1 cargo test --test types` regenerates the TypeScript unions.
 
 /// What the app should do with a connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,9 +54,10 @@ pub struct Verdict {
 /// Which reasons a row covers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reason {
+    /// Exactly this reason, as Meld spells it (`Is("OTHER")` is Meld's own reason "OTHER").
     Is(&'static str),
-    /// Any reason not named by an earlier row of the same status, including none and unknown.
-    Other,
+    /// Any reason no other row of the same status names, including none and unknown ones.
+    Any,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,6 +67,69 @@ pub struct Rule {
     pub verdict: Verdict,
     /// The verdict once `options.refreshAttempts >= 1` and the condition persists.
     pub after_refresh: Option<Verdict>,
+}
+
+/// Where a connection in a status stands: which of Meld's operations can work on it. One value
+/// per status, so a status cannot be, say, refreshable and terminal at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// Aggregating: Meld's refresh endpoint accepts it, and a reason on it is advance notice
+    /// (access expiring soon, new accounts) that does not stop a refresh from delivering.
+    Aggregating,
+    /// Meld's refresh endpoint accepts it, but the connection is not fully working: where the
+    /// verdict needs the customer, a refresh without them cannot deliver.
+    Impaired,
+    /// A refresh answers 409 Conflict (reference §5): the customer must reconnect in the widget,
+    /// so repair instead.
+    NeedsRepair,
+    /// The customer is in the widget right now: call nothing until the link finishes.
+    InWidget,
+    /// No operation brings it back; only a new link helps.
+    Terminal,
+    /// Terminal, and already deleted: deleting again answers 409.
+    Deleted,
+}
+
+impl Standing {
+    /// Meld's refresh endpoint accepts it (reference §5); the others answer 409.
+    pub const fn refreshable(self) -> bool {
+        matches!(self, Standing::Aggregating | Standing::Impaired)
+    }
+
+    /// No operation brings the connection back.
+    pub const fn terminal(self) -> bool {
+        matches!(self, Standing::Terminal | Standing::Deleted)
+    }
+}
+
+/// One status Meld sends and where a connection in it stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Status {
+    pub name: &'static str,
+    pub standing: Standing,
+}
+
+#[rustfmt::skip]
+pub const STATUSES: &[Status] = &[
+    //      name                  standing
+    status("RECONNECT_REQUIRED",  Standing::NeedsRepair),
+    status("UNRECOVERABLE",       Standing::NeedsRepair),
+    status("ACTIVE",              Standing::Aggregating),
+    status("DEGRADED",            Standing::Impaired),
+    status("PARTIALLY_ACTIVE",    Standing::Impaired),
+    status("UNDETERMINED",        Standing::Impaired),
+    status("IN_PROGRESS",         Standing::InWidget),
+    status("EXPIRED",             Standing::Terminal),
+    status("DELETED",             Standing::Deleted),
+];
+
+const fn status(name: &'static str, standing: Standing) -> Status {
+    Status { name, standing }
+}
+
+/// Where a connection in `status` (normalised) stands; `None` for a status no row knows.
+pub fn standing(status: &str) -> Option<Standing> {
+    STATUSES.iter().find(|row| row.name == status).map(|row| row.standing)
 }
 
 use Action::*;
@@ -95,37 +168,31 @@ pub const RULES: &[Rule] = &[
     rule("RECONNECT_REQUIRED", Is("TOKEN_EXPIRED"),                            Repair,             Required,    "token_expired"),
     rule("RECONNECT_REQUIRED", Is("REPAIRING_INSTITUTION"),                    Repair,             Required,    "repairing_institution"),
     rule("RECONNECT_REQUIRED", Is("OTHER"),                                    Repair,             Required,    "reconnect_required_other"),
-    rule("RECONNECT_REQUIRED", Other,                                          Repair,             Required,    "reconnect_required"),
+    rule("RECONNECT_REQUIRED", Any,                                            Repair,             Required,    "reconnect_required"),
     rule("UNRECOVERABLE",      Is("CONTINUED_AGGREGATION_FAILURES"),           Repair,             Required,    "continued_aggregation_failures"),
-    rule("UNRECOVERABLE",      Other,                                          Repair,             Required,    "unrecoverable"),
+    rule("UNRECOVERABLE",      Any,                                            Repair,             Required,    "unrecoverable"),
     rule("ACTIVE",             Is("ACCESS_EXPIRING_SOON"),                     Repair,             Recommended, "access_expiring_soon"),
     rule("ACTIVE",             Is("NEW_ACCOUNTS_AVAILABLE"),                   Repair,             Optional,    "new_accounts_available"),
-    rule("ACTIVE",             Other,                                          NoAction,           NoUrgency,   "healthy"),
+    rule("ACTIVE",             Any,                                            NoAction,           NoUrgency,   "healthy"),
     rule("DEGRADED",           Is("INTERACTIVE_REFRESH"),                      Repair,             Recommended, "interactive_refresh"),
     rule("DEGRADED",           Is("INSTITUTION_ACTION_REQUIRED"),              ContactInstitution, Required,    "institution_action_required"),
     rule("DEGRADED",           Is("INSTITUTION_CURRENTLY_UNAVAILABLE"),        Wait,               NoUrgency,   "institution_unavailable").retry_after(30 * MINUTE),
     rule("DEGRADED",           Is("SERVICE_PROVIDER_CURRENTLY_UNAVAILABLE"),   Wait,               NoUrgency,   "provider_unavailable").retry_after(30 * MINUTE),
-    rule("DEGRADED",           Other,                                          Wait,               NoUrgency,   "degraded").retry_after(30 * MINUTE),
+    rule("DEGRADED",           Any,                                            Wait,               NoUrgency,   "degraded").retry_after(30 * MINUTE),
     rule("PARTIALLY_ACTIVE",   Is("PARTIAL_AGGREGATION_SUCCESS"),              Refresh,            Optional,    "partial_aggregation")
                                                                  .after_refresh(Repair,             Recommended, "partial_aggregation_persists"),
     rule("PARTIALLY_ACTIVE",   Is("INACTIVE_DUPLICATE"),                       ResolveDuplicate,   NoUrgency,   "inactive_duplicate"),
-    rule("PARTIALLY_ACTIVE",   Other,                                          Refresh,            Optional,    "partially_active")
+    rule("PARTIALLY_ACTIVE",   Any,                                            Refresh,            Optional,    "partially_active")
                                                                  .after_refresh(Repair,             Recommended, "partially_active_persists"),
-    rule("UNDETERMINED",       Other,                                          Refresh,            NoUrgency,   "undetermined"),
-    rule("IN_PROGRESS",        Other,                                          Wait,               NoUrgency,   "in_progress").retry_after(5 * MINUTE),
-    rule("EXPIRED",            Other,                                          NewConnection,      Optional,    "expired"),
-    rule("DELETED",            Other,                                          NoAction,           NoUrgency,   "deleted"),
+    rule("UNDETERMINED",       Any,                                            Refresh,            NoUrgency,   "undetermined"),
+    rule("IN_PROGRESS",        Any,                                            Wait,               NoUrgency,   "in_progress").retry_after(5 * MINUTE),
+    rule("EXPIRED",            Any,                                            NewConnection,      Optional,    "expired"),
+    rule("DELETED",            Any,                                            NoAction,           NoUrgency,   "deleted"),
 ];
 
 /// The verdict for a status no row knows: keep it, look again later.
 pub const UNKNOWN_STATUS: Verdict =
     Verdict { action: Wait, urgency: NoUrgency, code: "unknown_status", retry_after_seconds: Some(HOUR) };
-
-/// Statuses after which no operation brings the connection back.
-pub const TERMINAL_STATUSES: &[&str] = &["EXPIRED", "DELETED"];
-
-/// Statuses Meld's refresh endpoint accepts (reference §5); the others answer 409.
-pub const REFRESHABLE_STATUSES: &[&str] = &["ACTIVE", "PARTIALLY_ACTIVE", "DEGRADED", "UNDETERMINED"];
 
 impl Action {
     pub const ALL: &[Action] =
@@ -162,15 +229,9 @@ impl Urgency {
     }
 }
 
-/// Every status the table knows, in table order, without repeats.
+/// Every status the tables know, in [`STATUSES`] order.
 pub fn statuses() -> Vec<&'static str> {
-    let mut statuses: Vec<&'static str> = Vec::new();
-    for rule in RULES {
-        if !statuses.contains(&rule.status) {
-            statuses.push(rule.status);
-        }
-    }
-    statuses
+    STATUSES.iter().map(|row| row.name).collect()
 }
 
 /// Every reason the table names, in table order, without repeats.

@@ -1,59 +1,56 @@
-//! The repair flow's boundary: the session machine, the token request (gloo-net), and the
-//! readers of token responses and widget messages, for js/repair-flow.js to call.
+//! The repair flow's boundary: the session machine, one token request (gloo-net) and the retry
+//! policy, the readers of token responses and widget messages, for js/repair-flow.js to call.
 
 use gloo_net::http::Request;
-use js_sys::{Array, Date, Function, Math, Promise, JSON};
+use js_sys::{Array, Date, Math, JSON};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, RequestCredentials};
 
-use super::convert::{self, decimal, join, static_string, Reader, Writer};
+use super::convert::{static_string, value, Writer};
 use crate::error::{Error, ErrorCode, Result};
-use crate::flow::message::{self, MessageFields, WidgetEvent};
-use crate::flow::retry::{backoff_ms, retryable_status};
-use crate::flow::session::{self, Input, State};
+use crate::flow::message::{self, Account, MessageFields, WidgetEvent};
+use crate::text::decimal;
+use crate::flow::retry::{next_delay, retryable_status};
+use crate::flow::session::{self, Effect, Input, State};
 use crate::flow::token::{self, RepairToken, TokenResponse, WidgetPolicy};
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, milliseconds: u32) -> JsValue;
-}
-
-/// `{ state, effects }` after feeding `input` to a session in `state`, or `null` when the
-/// input means nothing there.
+/// `{ state, effects, outcome }` after feeding `input` to a session in `state`, or `null` when
+/// the input means nothing there. `outcome`, when the step finishes the session, says which
+/// fields the outcome carries: `{ metadata, reason, error, dataArrivesByWebhook, note }`.
 #[wasm_bindgen(js_name = sessionStep)]
 pub fn session_step(state: &str, input: &str) -> JsValue {
     let (Some(state), Some(input)) = (State::parse(state), Input::parse(input)) else {
         return JsValue::NULL;
     };
-    match session::step(state, input) {
-        Some((next, effects)) => Writer::new()
-            .set_static("state", next.as_str())
-            .set("effects", effects.iter().map(|effect| static_string(effect.as_str())).collect::<Array>())
-            .build(),
-        None => JsValue::NULL,
-    }
+    let Some((next, effects)) = session::step(state, input) else { return JsValue::NULL };
+    let outcome = effects.contains(&Effect::Finish).then(|| next.outcome()).flatten().map(|outcome| {
+        Writer::new()
+            .set("metadata", outcome.metadata)
+            .set("reason", outcome.reason)
+            .set("error", outcome.error)
+            .set("dataArrivesByWebhook", outcome.data_arrives_by_webhook)
+            .set("backendDecision", outcome.backend_decision)
+            .set_optional("note", outcome.note().map(static_string))
+            .build()
+    });
+    Writer::new()
+        .set_static("state", next.as_str())
+        .set("effects", effects.iter().map(|effect| static_string(effect.as_str())).collect::<Array>())
+        .set_optional("outcome", outcome)
+        .build()
 }
 
 /// The app's `allowedWidgetOrigins`, normalised, or `INVALID_OPTIONS`.
 #[wasm_bindgen(js_name = widgetOrigins)]
 pub fn widget_origins(origins: JsValue, allow_insecure_loopback: bool) -> std::result::Result<Array, JsValue> {
-    Ok(policy(&origins, allow_insecure_loopback)?.allowed_origins.iter().map(|o| JsValue::from_str(o)).collect())
-}
-
-fn policy(origins: &JsValue, allow_insecure_loopback: bool) -> Result<WidgetPolicy> {
-    if origins.is_undefined() || origins.is_null() {
-        return Ok(WidgetPolicy::default());
-    }
-    let holder = Writer::new().set("allowedWidgetOrigins", origins.clone()).build();
-    let origins = Reader::required(&holder, "options", ErrorCode::InvalidOptions)?.strings("allowedWidgetOrigins")?;
-    WidgetPolicy::new(&origins, allow_insecure_loopback)
+    let policy = WidgetPolicy::read(value(origins), allow_insecure_loopback)?;
+    Ok(policy.allowed_origins.iter().map(|origin| JsValue::from_str(origin)).collect())
 }
 
 /// Checks the backend's answer (Meld's repair response, unchanged) against the connection and
 /// the allowed widget origins; returns `{ connectToken, widgetUrl, widgetOrigin,
-/// institutionId, expiresAt }` or throws `INVALID_TOKEN_RESPONSE` / `WIDGET_URL_REJECTED`.
+/// institutionId, expiresAt }`, or `{ notNeeded: true, decision }` when the backend says no
+/// repair is needed, or throws `INVALID_TOKEN_RESPONSE` / `WIDGET_URL_REJECTED`.
 #[wasm_bindgen(js_name = validateTokenResponse)]
 pub fn validate_token_response(
     response: JsValue,
@@ -61,14 +58,13 @@ pub fn validate_token_response(
     origins: JsValue,
     allow_insecure_loopback: bool,
 ) -> std::result::Result<JsValue, JsValue> {
-    let policy = policy(&origins, allow_insecure_loopback)?;
-    let reader = Reader::required(&response, "the token response", ErrorCode::InvalidTokenResponse)?;
-    let response = TokenResponse {
-        connect_token: reader.optional_string("connectToken")?,
-        widget_url: reader.optional_string("widgetUrl")?,
-        id: reader.optional_string("id")?,
-        institution_id: reader.optional_string("institutionId")?,
-    };
+    let policy = WidgetPolicy::read(value(origins), allow_insecure_loopback)?;
+    let answer = response.clone();
+    let response = TokenResponse::read(value(response))?;
+    if response.repair_not_needed() {
+        let decision = js_sys::Reflect::get(&answer, &static_string("decision")).unwrap_or(JsValue::NULL);
+        return Ok(Writer::new().set("notNeeded", true).set("decision", decision).build());
+    }
     let token: RepairToken = token::validate(&response, connection_id, &policy, now_seconds())?;
     Ok(Writer::new()
         .set("connectToken", token.connect_token)
@@ -79,10 +75,12 @@ pub fn validate_token_response(
         .build())
 }
 
-/// Whether a token that expires at `expires_at` (seconds) is still worth opening the widget with.
+/// Whether a token that expires at `expires_at` (seconds, or null) is still worth opening the
+/// widget with.
 #[wasm_bindgen(js_name = tokenIsFresh)]
-pub fn token_is_fresh(expires_at: f64) -> bool {
-    expires_at.is_finite() && expires_at > (now_seconds() + token::EXPIRY_MARGIN_SECONDS) as f64
+pub fn token_is_fresh(expires_at: Option<f64>) -> bool {
+    let expires_at = expires_at.filter(|at| at.is_finite() && *at >= 0.0).map(|at| at as u64);
+    !token::expires_too_soon(expires_at, now_seconds())
 }
 
 fn now_seconds() -> u64 {
@@ -93,23 +91,8 @@ fn now_seconds() -> u64 {
 /// institutionName, accountCount, accounts }`, or `null` when it is not a Meld event.
 #[wasm_bindgen(js_name = parseWidgetMessage)]
 pub fn parse_widget_message(data: JsValue) -> JsValue {
-    let Ok(reader) = Reader::required(&data, "message", ErrorCode::InvalidOptions) else {
-        return JsValue::NULL;
-    };
-    let text = |key| reader.optional_string(key).ok().flatten();
-    let fields = MessageFields {
-        domain: text("domain"),
-        event_name: text("eventName"),
-        details: text("details"),
-        reason: text("reason"),
-        institution_id: text("institutionId"),
-        institution_name: text("institutionName"),
-        account_count: reader.get("accountCount").ok().and_then(|n| n.as_f64()),
-        metadata: text("metadata"),
-    };
-    let Some(event) = message::parse(&fields) else {
-        return JsValue::NULL;
-    };
+    let Some(fields) = MessageFields::read(value(data)) else { return JsValue::NULL };
+    let Some(event) = message::parse(&fields) else { return JsValue::NULL };
     let event_object = Writer::new().set("name", event.name());
     match event {
         WidgetEvent::Init | WidgetEvent::Other { .. } => event_object,
@@ -119,70 +102,39 @@ pub fn parse_widget_message(data: JsValue) -> JsValue {
             .set_optional("institutionId", institution_id)
             .set_optional("institutionName", institution_name)
             .set_optional("accountCount", account_count)
-            .set("accounts", accounts(&reader)),
+            .set_optional("accounts", fields.accounts.map(|accounts| accounts_array(&accounts))),
     }
     .build()
 }
 
-const MAX_ACCOUNTS: u32 = 100;
-
-/// The accounts of `connect_complete`, copied field by field (name, type, mask as short
-/// strings) so nothing else from the message reaches the app; `null` when absent, malformed or
-/// longer than [`MAX_ACCOUNTS`] (a sparse `length: 1e9` must not be read element by element).
-fn accounts(reader: &Reader) -> JsValue {
-    let Ok(list) = reader.get("accounts") else { return JsValue::NULL };
-    if convert::is_array(&list) != Some(true) {
-        return JsValue::NULL;
-    }
-    let Ok(items) = convert::elements(&list, MAX_ACCOUNTS) else { return JsValue::NULL };
-    items
-        .iter()
-        .filter_map(|account| {
-            let account = Reader::required(account, "account", ErrorCode::InvalidOptions).ok()?;
-            let field = |key| account.optional_string(key).ok().flatten().map(|text| message::clip(&text));
-            Some(Writer::new().set_optional("name", field("name")).set_optional("type", field("type")).set_optional("mask", field("mask")).build())
-        })
-        .collect::<Array>()
-        .into()
+fn accounts_array(accounts: &[Account]) -> JsValue {
+    let account = |account: &Account| {
+        Writer::new()
+            .set_optional("name", account.name.as_deref())
+            .set_optional("type", account.kind.as_deref())
+            .set_optional("mask", account.mask.as_deref())
+            .build()
+    };
+    accounts.iter().map(account).collect::<Array>().into()
 }
 
-/// POSTs `{ connectionId }` to the app's backend and returns its JSON answer (validated by the
-/// caller). Each attempt times out after `timeout_ms`; network errors, 5xx and 429 are retried
-/// up to `retries` times with backoff.
-#[wasm_bindgen(js_name = requestRepairToken)]
-pub async fn request_repair_token(
-    url: String,
-    connection_id: String,
-    headers: JsValue,
-    timeout_ms: u32,
-    retries: u32,
-) -> std::result::Result<JsValue, JsValue> {
+/// How long to wait before asking the backend again after attempt `attempt` failed with an
+/// error of `code` (`retryable` as the error says), or -1 to give up: the one retry policy for
+/// `tokenUrl` and the app's `fetchToken` alike.
+#[wasm_bindgen(js_name = retryDelay)]
+pub fn retry_delay(code: &str, retryable: bool, attempt: u32, retries: u32) -> i32 {
+    let Some(code) = ErrorCode::parse(code) else { return -1 };
+    let failure = Error::new(code, "").retryable(retryable);
+    next_delay(&failure, attempt, retries, Math::random()).map_or(-1, |ms| ms as i32)
+}
+
+/// POSTs `{ connectionId }` to the app's backend once and returns its JSON answer (validated by
+/// the caller), or a coded error; js/repair-flow.js retries as [`retry_delay`] says.
+#[wasm_bindgen(js_name = sendTokenRequest)]
+pub async fn send_token_request(url: String, connection_id: String, headers: JsValue, timeout_ms: u32) -> std::result::Result<JsValue, JsValue> {
     let body = JSON::stringify(&Writer::new().set("connectionId", connection_id).build())?;
-    let headers = read_headers(&headers)?;
-    let mut attempt = 0;
-    loop {
-        match send_once(&url, &body, &headers, timeout_ms).await {
-            Ok(answer) => return Ok(answer),
-            Err(failure) if failure.code == ErrorCode::TokenEndpointFailed && failure.retryable && attempt < retries => {
-                sleep(backoff_ms(attempt, Math::random())).await;
-                attempt += 1;
-            }
-            Err(failure) => return Err(failure.into()),
-        }
-    }
-}
-
-fn read_headers(headers: &JsValue) -> Result<Vec<(String, String)>> {
-    let reader = Reader::optional(headers, "options.headers", ErrorCode::InvalidOptions)?;
-    reader
-        .keys()?
-        .into_iter()
-        .map(|name| {
-            let value = reader.get_dynamic(&name)?.as_string();
-            let value = value.ok_or_else(|| Error::with_value(ErrorCode::InvalidOptions, "options.headers values must be strings; not so for", &name))?;
-            Ok((name, value))
-        })
-        .collect()
+    let headers = token::read_headers(value(headers))?;
+    Ok(send_once(&url, &body, &headers, timeout_ms).await?)
 }
 
 async fn send_once(url: &str, body: &JsValue, headers: &[(String, String)], timeout_ms: u32) -> Result<JsValue> {
@@ -201,10 +153,17 @@ async fn send_once(url: &str, body: &JsValue, headers: &[(String, String)], time
         Err(_) => return Err(Error::new(ErrorCode::TokenEndpointFailed, "the token endpoint could not be reached (network error or CORS); check tokenUrl and that the backend is up")),
     };
     let status = response.status();
+    if status == 409
+        && let Ok(text) = response.text().await
+        && let Ok(answer) = JSON::parse(&text)
+        && TokenResponse::read(value(answer.clone())).is_ok_and(|answer| answer.repair_not_needed())
+    {
+        return Ok(answer); // the backend's "no repair needed", for validateTokenResponse to read
+    }
     if !response.ok() {
         return Err(Error::new(
             ErrorCode::TokenEndpointFailed,
-            &join(&["the token endpoint answered HTTP ", &decimal(u32::from(status)), status_hint(status)]),
+            &["the token endpoint answered HTTP ", &decimal(u32::from(status)), status_hint(status)].concat(),
         )
         .retryable(retryable_status(status)));
     }
@@ -232,17 +191,10 @@ fn status_hint(status: u16) -> &'static str {
 fn timed_out(timeout_ms: u32) -> Error {
     Error::new(
         ErrorCode::TokenEndpointTimeout,
-        &join(&["the token endpoint did not answer within ", &decimal(timeout_ms), " ms; try again, or raise timeoutMs"]),
+        &["the token endpoint did not answer within ", &decimal(timeout_ms), " ms; try again, or raise timeoutMs"].concat(),
     )
 }
 
 fn bad_url(url: &str) -> Error {
     Error::with_value(ErrorCode::InvalidOptions, "tokenUrl is not a URL fetch accepts:", url)
-}
-
-async fn sleep(milliseconds: u32) {
-    let promise = Promise::new(&mut |resolve, _| {
-        set_timeout(&resolve, milliseconds);
-    });
-    let _ = JsFuture::from(promise).await;
 }

@@ -1,242 +1,26 @@
 //! The `#[wasm_bindgen]` boundary: each export reads its JS arguments (in the function body,
 //! so bad input becomes a coded `Error`, never a trap), calls the pure core and writes a plain
 //! JS object back. No rules live here.
+//!
+//! One cargo feature per module the package ships (scripts/build.mjs): `core` is what a status
+//! page loads, `flow` the repair session that arrives on intent, `webhooks` what a server adds.
 
 mod convert;
 mod error;
+
+#[cfg(feature = "core")]
+mod core;
+#[cfg(feature = "flow")]
 mod flow;
+#[cfg(feature = "webhooks")]
 mod webhooks;
 
-use std::cell::Cell;
-
-use js_sys::{Array, Object};
-use wasm_bindgen::prelude::*;
-
-use crate::error::{ErrorCode, Result};
-use crate::explain::{Catalog, CustomLocale, CustomText, Explanation, DEFAULT_LOCALE};
-use crate::rules::table::Reason;
-use crate::rules::{self, AdviseOptions, Connection, DecideOptions, Decision, Intent, Situation, RULES};
-use convert::{static_string, Reader, Writer};
-
-#[wasm_bindgen(module = "/js/shapes.js")]
-extern "C" {
-    #[wasm_bindgen(js_name = decision)]
-    #[allow(clippy::too_many_arguments)]
-    fn decision_shape(
-        connection_id: JsValue, status: JsValue, status_reason: JsValue, legacy_status: JsValue,
-        raw_status: &str, raw_status_reason: JsValue, recognized: bool, reason_recognized: bool,
-        action: JsValue, open_widget: bool, customer_involved: bool, urgency: JsValue, code: JsValue,
-        retry_after_seconds: JsValue,
-    ) -> JsValue;
-    #[wasm_bindgen(js_name = explanation)]
-    fn explanation_shape(title: &str, message: &str, action_label: JsValue, severity: JsValue, locale: &str, code: JsValue) -> JsValue;
-}
+#[cfg(feature = "core")]
+pub use core::*;
+#[cfg(feature = "flow")]
+pub use flow::*;
+#[cfg(feature = "webhooks")]
+pub use webhooks::*;
 
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
-
-thread_local! {
-    /// The app's own wording, added with `defineCopy`. A `Cell` taken and put back rather than
-    /// a `RefCell`: no borrow-failure panic path (and its formatting) in the module.
-    static CATALOG: Cell<Catalog> = Cell::new(Catalog::default());
-}
-
-fn with_catalog<T>(f: impl FnOnce(&mut Catalog) -> T) -> T {
-    CATALOG.with(|cell| {
-        let mut catalog = cell.take();
-        let result = f(&mut catalog);
-        cell.set(catalog);
-        result
-    })
-}
-
-#[wasm_bindgen]
-pub fn decide(connection: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
-    let connection = read_status_fields(&connection)?;
-    let options = read_decide_options(&Reader::optional(&options, "options", ErrorCode::InvalidOptions)?)?;
-    let decision = rules::decide(Situation::of(&connection), options);
-    Ok(decision_object(&decision, &connection))
-}
-
-#[wasm_bindgen]
-pub fn explain(connection: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
-    let connection = read_status_fields(&connection)?;
-    let options = Reader::optional(&options, "options", ErrorCode::InvalidOptions)?;
-    let decision = rules::decide(Situation::of(&connection), read_decide_options(&options)?);
-    let locale = options.optional_string("locale")?;
-    let explanation = with_catalog(|catalog| {
-        catalog.explain(&decision, connection.institution_name.as_deref(), locale.as_deref().unwrap_or(DEFAULT_LOCALE))
-    });
-    Ok(explanation_object(&explanation))
-}
-
-/// The object `explain` returns (and webhook interpretations carry).
-fn explanation_object(explanation: &Explanation) -> JsValue {
-    explanation_shape(
-        &explanation.title,
-        &explanation.message,
-        explanation.action_label.as_deref().map_or(JsValue::NULL, JsValue::from_str),
-        static_string(explanation.severity.as_str()),
-        &explanation.locale,
-        static_string(explanation.code),
-    )
-}
-
-#[wasm_bindgen]
-pub fn advise(connection: JsValue, intent: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
-    let intent = match intent.as_string() {
-        Some(intent) => Intent::parse(&intent)?,
-        None => {
-            let got = convert::type_name(&intent);
-            return Err(crate::error::Error::new(
-                ErrorCode::InvalidIntent,
-                &convert::join(&["intent must be one of fresh_data, add_products, remove, fix, migrate; got ", got]),
-            )
-            .into());
-        }
-    };
-    let connection = read_connection(&connection, intent != Intent::Migrate)?;
-    let options = Reader::optional(&options, "options", ErrorCode::InvalidOptions)?;
-    let options = AdviseOptions { products: options.strings("products")?, decide: read_decide_options(&options)? };
-    let advice = rules::advise(&connection, intent, &options)?;
-    let id = connection.id.as_deref();
-    let mut object = Writer::new()
-        .set_static("intent", Intent::ALL.iter().find(|(_, i)| *i == intent).map_or("", |(name, _)| *name))
-        .set_static("operation", advice.operation.as_str())
-        .set("customerInvolved", advice.operation.involves_customer())
-        .set_optional_static("endpoint", advice.operation.endpoint())
-        .set_optional("path", advice.path(id))
-        .set_static("note", advice.note);
-    if let Some(decision) = &advice.decision {
-        object = object.set("decision", decision_object(decision, &connection));
-    }
-    Ok(object.build())
-}
-
-/// Adds or replaces the app's wording for a locale: `texts` maps verdict codes to
-/// `{ title?, message?, actionLabel? }`; `options` takes `fallback` and `yourInstitution`.
-#[wasm_bindgen(js_name = defineCopy)]
-pub fn define_copy(locale: JsValue, texts: JsValue, options: JsValue) -> std::result::Result<(), JsValue> {
-    let tag = locale.as_string().ok_or_else(|| {
-        crate::error::Error::new(
-            ErrorCode::InvalidCopy,
-            &convert::join(&["locale must be a string such as \"fr\", got ", convert::type_name(&locale)]),
-        )
-    })?;
-    let options = Reader::optional(&options, "options", ErrorCode::InvalidCopy)?;
-    let custom = CustomLocale {
-        tag,
-        fallback: options.optional_string("fallback")?,
-        your_institution: options.optional_string("yourInstitution")?,
-        texts: read_texts(&texts)?,
-    };
-    with_catalog(|catalog| catalog.define(custom))?;
-    Ok(())
-}
-
-/// Forgets every `defineCopy`.
-#[wasm_bindgen(js_name = resetCopy)]
-pub fn reset_copy() {
-    with_catalog(Catalog::reset);
-}
-
-/// Every status × reason the rules name, as `{ status, statusReason }` (reason `null` for the
-/// row that covers no reason and unknown ones): for galleries, docs and tests.
-#[wasm_bindgen(js_name = knownSituations)]
-pub fn known_situations() -> Array {
-    RULES
-        .iter()
-        .map(|rule| {
-            let reason = match rule.reason {
-                Reason::Is(reason) => Some(reason),
-                Reason::Other => None,
-            };
-            Writer::new().set_static("status", rule.status).set_optional_static("statusReason", reason).build()
-        })
-        .collect()
-}
-
-/// What decide and explain read: the rest of the connection is none of their business.
-fn read_status_fields(value: &JsValue) -> Result<Connection> {
-    let reader = Reader::required(value, "connection", ErrorCode::InvalidConnection)?;
-    let status = reader.string("status")?;
-    if status.trim().is_empty() {
-        return Err(crate::error::Error::new(ErrorCode::InvalidConnection, "connection.status must not be empty"));
-    }
-    Ok(Connection {
-        id: reader.optional_string("id")?,
-        status,
-        status_reason: reader.optional_string("statusReason")?,
-        institution_name: reader.optional_string("institutionName")?,
-        ..Connection::default()
-    })
-}
-
-/// Everything advise reads; `status` may be absent only to migrate (the connection is not in
-/// Meld yet).
-fn read_connection(value: &JsValue, status_required: bool) -> Result<Connection> {
-    let reader = Reader::required(value, "connection", ErrorCode::InvalidConnection)?;
-    let mut connection = if status_required || !reader.get("status")?.is_undefined() {
-        read_status_fields(value)?
-    } else {
-        Connection { id: reader.optional_string("id")?, ..Connection::default() }
-    };
-    let details: JsValue = reader.object("serviceProviderDetails")?.map_or(JsValue::UNDEFINED, Object::into);
-    let details = Reader::optional(&details, "connection.serviceProviderDetails", ErrorCode::InvalidConnection)?;
-    connection.service_provider = details.optional_string("serviceProvider")?;
-    connection.products = reader.strings("products")?;
-    connection.optional_products = reader.strings("optionalProducts")?;
-    connection.duplicate_connection_ids = reader.strings("duplicateConnectionIds")?;
-    Ok(connection)
-}
-
-fn read_decide_options(options: &Reader) -> Result<DecideOptions> {
-    Ok(DecideOptions { refresh_attempts: options.count("refreshAttempts")? })
-}
-
-fn read_texts(value: &JsValue) -> Result<Vec<(String, CustomText)>> {
-    let texts = Reader::required(value, "texts", ErrorCode::InvalidCopy)?;
-    let mut out = Vec::new();
-    for code in texts.keys()? {
-        let entry = texts.get_dynamic(&code)?;
-        let entry = Reader::required(&entry, "texts entry", ErrorCode::InvalidCopy)?;
-        let label = entry.get("actionLabel")?;
-        let action_label = if label.is_undefined() { None } else { Some(entry.optional_string("actionLabel")?) };
-        out.push((
-            code,
-            CustomText { title: entry.optional_string("title")?, message: entry.optional_string("message")?, action_label },
-        ));
-    }
-    Ok(out)
-}
-
-fn decision_object(decision: &Decision, connection: &Connection) -> JsValue {
-    let verdict = decision.verdict;
-    let optional = |value: Option<JsValue>| value.unwrap_or(JsValue::NULL);
-    decision_shape(
-        optional(connection.id.as_deref().map(JsValue::from_str)),
-        known_string(&decision.situation.status),
-        optional(decision.situation.reason.as_deref().map(known_string)),
-        optional(decision.situation.legacy_status.map(static_string)),
-        &connection.status,
-        optional(connection.status_reason.as_deref().map(JsValue::from_str)),
-        decision.recognized,
-        decision.reason_recognized,
-        static_string(verdict.action.as_str()),
-        decision.open_widget(),
-        decision.customer_involved(),
-        static_string(verdict.urgency.as_str()),
-        static_string(verdict.code),
-        optional(decision.retry_after_seconds.map(JsValue::from)),
-    )
-}
-
-/// A status or reason as a JS string, from the cache when the table names it.
-fn known_string(value: &str) -> JsValue {
-    let named = RULES.iter().find_map(|rule| match rule.reason {
-        _ if rule.status == value => Some(rule.status),
-        Reason::Is(reason) if reason == value => Some(reason),
-        _ => None,
-    });
-    named.map_or_else(|| JsValue::from_str(value), static_string)
-}

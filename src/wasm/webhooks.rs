@@ -1,14 +1,14 @@
-//! `interpretWebhook`'s boundary. The core reads the body key by key through [`JsonObject`],
-//! so only the fields it uses are copied out of JS.
+//! `interpretWebhook`'s boundary. The core reads the body key by key, so only the fields it
+//! uses are copied out of JS.
 
-use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{as_object, join, static_string, type_name, Reader, Writer};
-use super::{decision_object, explanation_object, with_catalog};
-use crate::error::{Error, ErrorCode, Result};
+use super::convert::{static_string, value, Writer};
+use super::core::{decision_object, explanation_object, with_catalog};
+use crate::error::ErrorCode;
 use crate::explain::DEFAULT_LOCALE;
-use crate::webhooks::{self, JsonObject, Value, Webhook};
+use crate::read::Reader;
+use crate::webhooks::{self, Webhook};
 
 /// What a Meld webhook body (parsed JSON) means for the app: `{ kind, eventType, eventId,
 /// connectionId, …, promptCustomer, stopPrompts, dataChanged, refetch, decision, explanation,
@@ -17,7 +17,7 @@ use crate::webhooks::{self, JsonObject, Value, Webhook};
 #[wasm_bindgen(js_name = interpretWebhook)]
 pub fn interpret_webhook(event: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
     let webhook = Webhook::read(value(event))?;
-    let locale = Reader::optional(&options, "options", ErrorCode::InvalidOptions)?.optional_string("locale")?;
+    let locale = Reader::optional(value(options), "options", ErrorCode::InvalidOptions)?.optional_string("locale")?;
     // Everything is read before the catalog is taken out, so no JS getter runs without it.
     let meaning =
         with_catalog(|catalog| webhooks::interpret(&webhook, catalog, locale.as_deref().unwrap_or(DEFAULT_LOCALE)));
@@ -38,34 +38,10 @@ pub fn interpret_webhook(event: JsValue, options: JsValue) -> std::result::Resul
         .set("promptCustomer", meaning.prompt_customer)
         .set("stopPrompts", meaning.stop_prompts)
         .set("dataChanged", event.refetch.is_some())
-        .set_optional_static("refetch", event.refetch)
+        .set_optional("refetch", event.refetch.map(static_string))
         .set_optional("previousStatus", meaning.previous_status)
         .set_optional("decision", decision)
         .set_optional("explanation", meaning.explanation.as_ref().map(explanation_object))
         .set_static("note", event.note)
         .build())
 }
-
-/// A JS object of the body.
-struct JsObject(JsValue);
-
-impl JsonObject for JsObject {
-    fn get(&self, key: &'static str) -> Result<Value<JsObject>> {
-        Reflect::get(&self.0, &static_string(key))
-            .map(value)
-            .map_err(|_| Error::new(ErrorCode::InvalidWebhook, &join(&["reading the webhook's ", key, " threw"])))
-    }
-}
-
-fn value(value: JsValue) -> Value<JsObject> {
-    if value.is_undefined() || value.is_null() {
-        Value::Missing
-    } else if let Some(text) = value.as_string() {
-        Value::Text(text)
-    } else if as_object(&value).is_some() {
-        Value::Object(JsObject(value))
-    } else {
-        Value::Other(type_name(&value))
-    }
-}
-

@@ -9,45 +9,14 @@ pub mod events;
 pub use events::{Event, Health, EVENTS, UNKNOWN};
 
 use crate::error::{Error, ErrorCode, Result};
+use crate::read::{Source, Threw, Value};
 use crate::explain::{Catalog, Explanation};
 use crate::rules::connection::normalize;
 use crate::rules::{decide, Connection, DecideOptions, Decision, Situation};
 
-/// One value of the body as the core sees it: the boundary maps JS values to it, tests build it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Value<O> {
-    /// `undefined` or `null`.
-    Missing,
-    Text(String),
-    Object(O),
-    /// Anything else, by its type name for messages ("a number", "an array").
-    Other(&'static str),
-}
-
-impl<O> Value<O> {
-    fn type_name(&self) -> &'static str {
-        match self {
-            Value::Missing => "undefined or null",
-            Value::Text(_) => "a string",
-            Value::Object(_) => "an object",
-            Value::Other(name) => name,
-        }
-    }
-
-    /// Non-blank text; anything else reads as absent, so one odd field never loses the event.
-    fn text(self) -> Option<String> {
-        match self {
-            Value::Text(text) if !text.trim().is_empty() => Some(text),
-            _ => None,
-        }
-    }
-}
-
-/// An object of the body, read key by key: only the fields used leave JS (a payload may carry
-/// a provider's whole raw webhook).
-pub trait JsonObject: Sized {
-    /// The value at `key`; an error only when reading fails (a throwing getter).
-    fn get(&self, key: &'static str) -> Result<Value<Self>>;
+/// Non-blank text; anything else reads as absent, so one odd field never loses the event.
+fn text<S>(value: Value<S>) -> Option<String> {
+    value.into_text().filter(|text| !text.trim().is_empty())
 }
 
 /// The payload's names for each status field, the first non-blank string wins. Only
@@ -79,13 +48,16 @@ pub struct Webhook {
 impl Webhook {
     /// Reads a parsed webhook body; `INVALID_WEBHOOK` when it is not an object with a string
     /// `eventType` and, when present, an object `payload`.
-    pub fn read<O: JsonObject>(body: Value<O>) -> Result<Webhook> {
+    pub fn read<S: Source>(body: Value<S>) -> Result<Webhook> {
+        let get = |object: &S, key: &'static str| {
+            object.get(key).map_err(|Threw| invalid(&["reading the webhook's ", key, " threw"]))
+        };
         let body = match body {
             Value::Object(body) => body,
             Value::Text(_) => return Err(invalid(&[NOT_AN_OBJECT, "a string: parse the JSON (after verifying its signature)"])),
             other => return Err(invalid(&[NOT_AN_OBJECT, other.type_name()])),
         };
-        let event_type = match body.get("eventType")? {
+        let event_type = match get(&body, "eventType")? {
             Value::Text(event_type) => event_type,
             other => {
                 return Err(invalid(&[
@@ -94,14 +66,14 @@ impl Webhook {
                 ]));
             }
         };
-        let payload = match body.get("payload")? {
+        let payload = match get(&body, "payload")? {
             Value::Object(payload) => Some(payload),
-            Value::Missing => None,
+            Value::Undefined | Value::Null => None,
             other => return Err(invalid(&["webhook.payload must be an object or absent, got ", other.type_name()])),
         };
         let mut webhook = Webhook {
-            event_id: body.get("eventId")?.text(),
-            timestamp: body.get("timestamp")?.text(),
+            event_id: text(get(&body, "eventId")?),
+            timestamp: text(get(&body, "timestamp")?),
             event_type,
             ..Webhook::default()
         };
@@ -120,7 +92,7 @@ impl Webhook {
             ];
             for (field, keys) in fields {
                 for &key in keys {
-                    *field = payload.get(key)?.text();
+                    *field = text(get(&payload, key)?);
                     if field.is_some() {
                         break;
                     }

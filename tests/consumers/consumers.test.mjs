@@ -27,9 +27,7 @@ test("the tarball holds only what consumers need", () => {
   const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
   const targets = [manifest.types, ...Object.values(manifest.exports).flatMap((entry) => (typeof entry === "string" ? [entry] : Object.values(entry)))];
   for (const target of targets) assert.ok(files.includes(target.replace(/^\.\//, "")), `${target} is in the tarball`);
-  const chunk = files.find((file) => /^pkg\/shared-\w+\.js$/.test(file));
-  assert.ok(chunk, "the code the entries share is one chunk");
-  for (const needed of ["pkg/meld_repair_bg.wasm", "pkg/index.js", "pkg/node.js", "pkg/element.js", "pkg/element.d.ts", "pkg/index.d.ts", "pkg/inline.js", "pkg/inline-element.js", "pkg/meld_repair_bg.inline.js"]) {
+  for (const needed of ["pkg/core.wasm", "pkg/flow.wasm", "pkg/index.js", "pkg/flow.js", "pkg/node.js", "pkg/element.js", "pkg/element.d.ts", "pkg/index.d.ts", "pkg/inline.js", "pkg/inline-flow.js", "pkg/inline-element.js"]) {
     assert.ok(files.includes(needed), needed);
   }
   assert.equal(packed.name, "meld-repair");

@@ -101,19 +101,19 @@ test("a missing or wrong wasm fails with WASM_LOAD_FAILED saying what to do, not
   const { dir } = await prepare("esbuild");
   // What a user of esbuild's docs writes: no copy step.
   await run(join(dir, "node_modules/.bin/esbuild"), ["src/main.js", "--bundle", "--format=esm", "--outdir=missing"], { cwd: dir });
-  const fix = /Copy node_modules\/meld-repair\/pkg\/meld_repair_bg\.wasm next to your bundle.*"meld-repair\/inline".*"Bundlers that do not copy the wasm"/;
+  const fix = /Copy node_modules\/meld-repair\/pkg\/\*\.wasm \(core\.wasm, flow\.wasm\) next to your bundle.*"meld-repair\/inline".*"Bundlers that do not copy the wasm"/;
 
   const notFound = await importFailure(await serve(dir), "missing/main.js");
   assert.equal(notFound?.name, "MeldRepairError", JSON.stringify(notFound));
   assert.equal(notFound.code, "WASM_LOAD_FAILED");
   assert.equal(notFound.retryable, false);
-  assert.match(notFound.message, /^meld-repair could not load its WebAssembly: http:\/\/localhost:\d+\/missing\/meld_repair_bg\.wasm answered 404 Not Found\. /);
+  assert.match(notFound.message, /^meld-repair could not load its WebAssembly: http:\/\/localhost:\d+\/missing\/core\.wasm answered 404 Not Found\. /);
   assert.match(notFound.message, fix);
 
   // A single-page-app host answers the missing file with its index.html.
   const html = await importFailure(await serve(dir, { fallback: true }), "missing/main.js");
   assert.equal(html?.code, "WASM_LOAD_FAILED", JSON.stringify(html));
-  assert.match(html.message, /missing\/meld_repair_bg\.wasm is text\/html; charset=utf-8, not application\/wasm \(a page served for a missing file\?\)/);
+  assert.match(html.message, /missing\/core\.wasm is text\/html; charset=utf-8, not application\/wasm \(a page served for a missing file\?\)/);
   assert.match(html.message, fix);
 
   // The wasm is there (the copy step ran) but the page's CSP does not allow compiling it.

@@ -325,6 +325,7 @@ function installProperty({ widgetOrigin, timeoutMs, masterSeed }) {
           }
         },
       });
+      await flow.ready; // the flow's module: a real page loads it once, on the first RepairFlow
 
       /** What must hold between operations, whatever happened. */
       function checkInvariants(where) {

@@ -173,6 +173,37 @@ test("explain speaks English by default, with the institution's name", () => {
   assert.equal(text.code, "login_required");
 });
 
+test("a name is trimmed of Unicode White_Space whichever path explain takes (every BMP character at both ends)", () => {
+  // js/api.js joins names into remembered templates itself unless wasm would change the name;
+  // the oracle is Unicode's White_Space, which Rust's trim uses.
+  const trimmed = (name) => name.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, "");
+  for (let code = 0; code <= 0xffff; code++) {
+    if (code >= 0xd800 && code <= 0xdfff) continue;
+    const c = String.fromCharCode(code);
+    for (const name of [`${c}Bank${c}`, `Bank${c}`, c]) {
+      const expected = trimmed(name) === "" ? "Reconnect your bank" : `Reconnect ${trimmed(name)}`;
+      const { title } = explain({ status: "RECONNECT_REQUIRED", institutionName: name });
+      if (title !== expected) assert.fail(`U+${code.toString(16).padStart(4, "0")} in ${JSON.stringify(name)}: ${JSON.stringify(title)}`);
+    }
+  }
+  assert.equal(explain({ status: "ACTIVE", institutionName: "Ba\ud800nk" }).title, "Ba\ufffdnk is connected", "a lone surrogate");
+});
+
+test("remembered explanations are fresh objects and follow defineCopy", () => {
+  const connection = conn("ACTIVE", null, { institutionName: "Flannel Bank" });
+  const first = explain(connection);
+  first.title = "changed by the app";
+  assert.equal(explain(connection).title, "Flannel Bank is connected");
+  defineCopy("en", { healthy: { title: "All good at {institution}" } });
+  try {
+    assert.equal(explain(connection).title, "All good at Flannel Bank");
+    assert.equal(explain({ ...connection, institutionName: "Other Bank" }).title, "All good at Other Bank");
+  } finally {
+    resetCopy();
+  }
+  assert.equal(explain(connection).title, "Flannel Bank is connected");
+});
+
 test("explain without an institution name says 'your bank', capitalised at the start", () => {
   assert.equal(explain({ status: "ACTIVE" }).title, "Your bank is connected");
   assert.equal(explain({ status: "RECONNECT_REQUIRED", institutionName: "  " }).title, "Reconnect your bank");
@@ -264,7 +295,13 @@ test("defineCopy rejects bad input with INVALID_COPY", () => {
 
 test("advise fresh_data", () => {
   const op = (status, reason) => advise(conn(status, reason), "fresh_data").operation;
-  for (const status of ["ACTIVE", "PARTIALLY_ACTIVE", "DEGRADED", "UNDETERMINED"]) assert.equal(op(status), "refresh");
+  for (const status of ["ACTIVE", "PARTIALLY_ACTIVE", "UNDETERMINED"]) assert.equal(op(status), "refresh");
+  // Where decide says the customer must act or the outage must end, a billed refresh cannot deliver.
+  assert.equal(op("DEGRADED"), "wait");
+  assert.equal(op("DEGRADED", "INSTITUTION_CURRENTLY_UNAVAILABLE"), "wait");
+  assert.equal(op("DEGRADED", "INTERACTIVE_REFRESH"), "repair");
+  assert.equal(op("DEGRADED", "INSTITUTION_ACTION_REQUIRED"), "none");
+  assert.equal(op("ACTIVE", "ACCESS_EXPIRING_SOON"), "refresh");
   assert.equal(op("RECONNECT_REQUIRED"), "repair");
   assert.equal(op("UNRECOVERABLE"), "repair");
   assert.equal(op("IN_PROGRESS"), "wait");
@@ -351,4 +388,18 @@ test("advise rejects unknown intents with INVALID_INTENT", () => {
     assert.throws(() => advise(conn("ACTIVE"), intent), (error) => error instanceof MeldRepairError && error.code === "INVALID_INTENT");
   }
   assert.throws(() => advise({}, "fix"), { code: "INVALID_CONNECTION" }, "status is required except to migrate");
+});
+
+test("MeldRepairError's retryable defaults to what the Rust error table says of the code", () => {
+  assert.equal(new MeldRepairError("TOKEN_ENDPOINT_FAILED", "x").retryable, true);
+  assert.equal(new MeldRepairError("INVALID_OPTIONS", "x").retryable, false);
+  assert.equal(new MeldRepairError("TOKEN_ENDPOINT_FAILED", "x", false).retryable, false, "an error may say otherwise");
+  assert.equal(new MeldRepairError("SOMETHING_ELSE", "x").retryable, false);
+  let thrown;
+  try {
+    decide({ status: 7 });
+  } catch (error) {
+    thrown = error;
+  }
+  assert.deepEqual([thrown instanceof MeldRepairError, thrown.code, thrown.retryable], [true, "INVALID_CONNECTION", false]);
 });

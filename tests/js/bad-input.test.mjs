@@ -113,7 +113,8 @@ function flowAnswering(answers, options = {}) {
 async function failedWith(tokenAnswer, code, ...fragments) {
   const restore = withWindowEvents();
   try {
-    const { flow, calls } = flowAnswering([tokenAnswer, Promise.resolve({})]);
+    // No retries: each case is about what one answer becomes (retries have their own tests).
+    const { flow, calls } = flowAnswering([tokenAnswer, Promise.resolve({})], { retries: 0 });
     const outcome = await flow.start(BROKEN);
     assert.equal(outcome.status, "failed");
     assert.equal(flow.state, "failed");
@@ -767,8 +768,25 @@ bad("start() after destroy() rejects SESSION_CLOSED", async () => {
   assert.equal(calls.length, 0);
 });
 
+bad("fetchToken failures are retried by the same policy as tokenUrl's, an invalid answer is not", async () => {
+  const restore = withWindowEvents();
+  try {
+    const { flow, calls } = flowAnswering([() => { throw new Error("down"); }], { retries: 2 });
+    const outcome = await flow.start(BROKEN);
+    assert.deepEqual([outcome.status, outcome.error.code, calls.length], ["failed", "TOKEN_ENDPOINT_FAILED", 3]);
+    const own = flowAnswering([Promise.reject(new MeldRepairError("TOKEN_ENDPOINT_FAILED", "403", false))], { retries: 2 });
+    assert.equal((await own.flow.start(BROKEN)).error.message, "403");
+    assert.equal(own.calls.length, 1, "an error the app marks not retryable is not retried");
+    const invalid = flowAnswering([Promise.resolve({ connectToken: "x" })], { retries: 2 });
+    assert.equal((await invalid.flow.start(BROKEN)).error.code, "INVALID_TOKEN_RESPONSE");
+    assert.equal(invalid.calls.length, 1);
+  } finally {
+    restore();
+  }
+});
+
 bad("prefetch() of a bad answer or a bad connection resolves false", async () => {
-  const { flow, calls } = flowAnswering([Promise.resolve({ connectToken: "x" }), () => { throw new Error("down"); }]);
+  const { flow, calls } = flowAnswering([Promise.resolve({ connectToken: "x" }), () => { throw new Error("down"); }], { retries: 0 });
   assert.equal(await flow.prefetch(BROKEN), false);
   assert.equal(await flow.prefetch(BROKEN), false);
   assert.equal(await flow.prefetch(null), false);

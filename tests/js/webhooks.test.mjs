@@ -17,12 +17,15 @@ function meldSignature(body, { secret = SECRET, timestamp = TIMESTAMP, url = URL
   return base64.replaceAll("+", "-").replaceAll("/", "_");
 }
 
+// `now` is the event's own time: the signature tests below are about the signature, and the
+// default tolerance would reject a 2022 event today (tested on its own further down).
 const request = (body, overrides = {}) => ({
   secret: SECRET,
   signature: "signature" in overrides ? overrides.signature : meldSignature(body),
   timestamp: TIMESTAMP,
   url: URL,
   body,
+  now: AT,
   ...overrides,
 });
 
@@ -130,7 +133,8 @@ test("bad arguments reject with INVALID_OPTIONS", async () => {
     [{ body: 12 }, /body/],
     [{ toleranceSeconds: -1 }, /toleranceSeconds/],
     [{ toleranceSeconds: "300" }, /toleranceSeconds/],
-    [{ toleranceSeconds: Infinity }, /toleranceSeconds/],
+    [{ toleranceSeconds: NaN }, /toleranceSeconds/],
+    [{ toleranceSeconds: null }, /toleranceSeconds/],
     [{ toleranceSeconds: 300, now: "today" }, /now/],
     [{ toleranceSeconds: 300, now: new Date(NaN) }, /now/],
   ];
@@ -152,9 +156,22 @@ test("toleranceSeconds rejects stale and far-future timestamps, and unreadable o
 
   for (const timestamp of ["yesterday", "", "2022-05-26", "2022-05-26T20:25:17", "2022-13-26T20:25:17Z", "May 26 2022 20:25:17 GMT"]) {
     const signed = { ...request(ascii), timestamp, signature: meldSignature(ascii, { timestamp }) };
-    assert.equal(await verifyWebhookSignature(signed), true, `without tolerance the signature alone counts: ${timestamp}`);
+    assert.equal(await verifyWebhookSignature({ ...signed, toleranceSeconds: Infinity }), true, `opted out, the signature alone counts: ${timestamp}`);
+    assert.equal(await verifyWebhookSignature(signed), false, `unreadable under the default tolerance: ${timestamp}`);
     assert.equal(await verifyWebhookSignature({ ...signed, toleranceSeconds: 1e12, now: AT }), false, `unreadable: ${timestamp}`);
   }
+});
+
+test("by default a timestamp more than 300 s away is a replay; Infinity opts out", async () => {
+  const { now, ...replayed } = request(ascii); // a genuine 2022 event, sent again today
+  assert.equal(await verifyWebhookSignature(replayed), false, "a signed event from 2022 today");
+  assert.equal(await verifyWebhookSignature({ ...replayed, toleranceSeconds: Infinity }), true, "explicit opt-out");
+  assert.equal(await verifyWebhookSignature(request(ascii, { now: AT + 300_000 })), true, "300 s late");
+  assert.equal(await verifyWebhookSignature(request(ascii, { now: AT + 301_000 })), false, "301 s late");
+  assert.equal(await verifyWebhookSignature(request(ascii, { now: AT - 301_000 })), false, "301 s early");
+  const fresh = new Date().toISOString();
+  const live = { ...replayed, timestamp: fresh, signature: meldSignature(ascii, { timestamp: fresh }) };
+  assert.equal(await verifyWebhookSignature(live), true, "an event signed just now, against the clock");
 });
 
 // ---------------------------------------------------------------- interpretWebhook

@@ -1,6 +1,10 @@
-//! Fixtures shared by the token and widget tests: Meld-shaped connect tokens, widget URLs and
-//! repair responses, and the check of a rejection. Each test file uses a part of it.
-#![allow(dead_code)]
+//! Fixtures shared by the core's test modules: Meld-shaped connect tokens, widget URLs and
+//! repair responses, and the check of a rejection.
+
+mod b64url;
+pub use b64url::b64url;
+
+pub mod js;
 
 use meld_repair::error::{Error, ErrorCode};
 use meld_repair::flow::token::{self, RepairToken, TokenResponse, WidgetPolicy};
@@ -13,19 +17,6 @@ pub const CONNECTION: &str = "WQ5RitxnrnggqcT8noLoZN";
 pub const INSTITUTION: &str = "Ntj3AwgdridJc2rtfeheku";
 pub const PROD: &str = "https://institution-connect.meld.io";
 pub const SANDBOX: &str = "https://institution-connect-sb.meld.io";
-
-pub fn b64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::new();
-    for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..=chunk.len() {
-            out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
-        }
-    }
-    out
-}
 
 /// A JWT shaped like Meld's (HS256 header, this payload), signature fake.
 pub fn jwt_with_payload(payload: impl AsRef<[u8]>) -> String {
@@ -55,6 +46,7 @@ pub fn response(token: &str, widget: &str, id: &str) -> TokenResponse {
         widget_url: Some(widget.to_owned()),
         id: Some(id.to_owned()),
         institution_id: Some(INSTITUTION.to_owned()),
+        code: None,
     }
 }
 

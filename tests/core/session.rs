@@ -19,7 +19,7 @@ fn run(inputs: &[Input]) -> (State, Vec<Effect>) {
 fn full_repair() {
     let (state, effects) = run(&[Input::Start, Input::TokenReady, Input::WidgetCompleted]);
     assert_eq!(state, State::Completed);
-    assert_eq!(effects, [Effect::FetchToken, Effect::OpenWidget, Effect::CloseWidget, Effect::Finish]);
+    assert_eq!(effects, [Effect::FetchToken, Effect::OpenWidget, Effect::CloseWidget, Effect::ForgetToken, Effect::Finish]);
 }
 
 #[test]
@@ -43,12 +43,13 @@ fn close_mid_fetch_and_mid_widget_cancel_once() {
 fn a_finished_session_can_start_again() {
     let (state, effects) = run(&[Input::Start, Input::TokenFailed, Input::Start, Input::TokenReady]);
     assert_eq!(state, State::Open);
-    assert_eq!(effects, [Effect::FetchToken, Effect::Finish, Effect::FetchToken, Effect::OpenWidget]);
+    assert_eq!(effects, [Effect::FetchToken, Effect::ForgetToken, Effect::Finish, Effect::FetchToken, Effect::OpenWidget]);
 }
 
 /// Every sequence of up to 7 inputs (8^7 ≈ 2.1 million): per session (the stretch between two
 /// `FetchToken`s) exactly one `Finish` once it has ended, never two; `OpenWidget` at most once
-/// and always followed by `CloseWidget` before the outcome; no effect after the outcome.
+/// and always followed by `CloseWidget` before the outcome; `ForgetToken` exactly when the
+/// session enters `Completed` or `Failed`, once, before the outcome; no effect after the outcome.
 #[test]
 fn every_interleaving_reports_exactly_one_outcome_per_session() {
     let mut sequence = Vec::new();
@@ -69,26 +70,33 @@ fn check_all(sequence: &mut Vec<Input>, depth: usize) {
 
 fn check(sequence: &[Input]) {
     let mut state = State::Idle;
-    let (mut finishes, mut opened, mut closed) = (0, false, false);
+    let (mut finishes, mut opened, mut closed, mut forgotten) = (0, false, false, false);
     for &input in sequence {
         let Some((next, effects)) = step(state, input) else {
             continue;
         };
         for &effect in effects {
+            assert!(finishes == 0 || effect == Effect::FetchToken, "{sequence:?}: {effect:?} after the outcome");
             match effect {
                 Effect::FetchToken => {
                     assert!(!state.running(), "{sequence:?}: a second fetch while running");
-                    (finishes, opened, closed) = (0, false, false);
+                    (finishes, opened, closed, forgotten) = (0, false, false, false);
                 }
                 Effect::OpenWidget => {
                     assert!(!opened, "{sequence:?}: two widgets");
                     opened = true;
                 }
                 Effect::CloseWidget => closed = true,
+                Effect::ForgetToken => {
+                    assert!(!forgotten, "{sequence:?}: the token forgotten twice");
+                    assert!(matches!(next, State::Completed | State::Failed), "{sequence:?}: token forgotten entering {next:?}");
+                    forgotten = true;
+                }
                 Effect::Finish => {
                     finishes += 1;
                     assert_eq!(finishes, 1, "{sequence:?}: two outcomes");
                     assert_eq!(opened, closed, "{sequence:?}: outcome with the widget still open");
+                    assert_eq!(forgotten, matches!(next, State::Completed | State::Failed), "{sequence:?}: {next:?} and the token");
                 }
             }
         }
@@ -97,25 +105,40 @@ fn check(sequence: &[Input]) {
     }
 }
 
-mod retry {
-    use meld_repair::flow::retry::{backoff_ms, retryable_status};
-
-    #[test]
-    fn only_server_errors_and_rate_limits_are_retried() {
-        for status in [500, 502, 503, 504, 429] {
-            assert!(retryable_status(status), "{status}");
-        }
-        for status in [400, 401, 403, 404, 409, 422] {
-            assert!(!retryable_status(status), "{status}");
-        }
+#[test]
+fn each_finished_state_says_what_its_outcome_carries() {
+    // (state, metadata, reason, error, data arrives by webhook, the backend's decision): from
+    // issues #3 and #11, by hand.
+    #[rustfmt::skip]
+    let finished = [
+        (State::Completed, true,  false, false, true,  false),
+        (State::Cancelled, false, true,  false, false, false),
+        (State::Failed,    false, false, true,  false, false),
+        (State::NotNeeded, false, false, false, false, true),
+    ];
+    for (state, metadata, reason, error, by_webhook, backend) in finished {
+        let outcome = state.outcome().unwrap_or_else(|| panic!("{state:?} ends a session"));
+        assert_eq!(
+            (outcome.metadata, outcome.reason, outcome.error, outcome.data_arrives_by_webhook, outcome.backend_decision),
+            (metadata, reason, error, by_webhook, backend),
+            "{state:?}"
+        );
+        assert_eq!(outcome.note().is_some(), by_webhook, "{state:?}: the note goes with the webhook data");
     }
-
-    #[test]
-    fn backoff_doubles_with_jitter_and_is_capped() {
-        assert_eq!((backoff_ms(0, 0.0), backoff_ms(0, 1.0)), (125, 250));
-        assert_eq!((backoff_ms(1, 0.0), backoff_ms(1, 1.0)), (250, 500));
-        assert_eq!(backoff_ms(30, 1.0), 4_000);
-        assert!(backoff_ms(2, 0.5) > backoff_ms(1, 0.5));
-        assert_eq!(backoff_ms(0, f64::NAN), backoff_ms(0, 0.0), "a broken random source still waits");
+    assert!(State::Completed.outcome().and_then(|outcome| outcome.note()).is_some_and(|note| note.contains("BANK_LINKING_CONNECTION_STATUS_CHANGE")));
+    for state in State::ALL.iter().filter(|state| !finished.iter().any(|row| row.0 == **state)) {
+        assert_eq!(state.outcome(), None, "{state:?} ends no session");
     }
+}
+
+#[test]
+fn every_state_and_effect_has_a_stable_name() {
+    for &state in State::ALL {
+        assert_eq!(State::parse(state.as_str()), Some(state));
+    }
+    for &input in Input::ALL {
+        assert_eq!(Input::parse(input.as_str()), Some(input));
+    }
+    let names: Vec<&str> = [Effect::FetchToken, Effect::OpenWidget, Effect::CloseWidget, Effect::ForgetToken, Effect::Finish].map(Effect::as_str).to_vec();
+    assert_eq!(names, ["fetch_token", "open_widget", "close_widget", "forget_token", "finish"], "js/repair-flow.js switches on these");
 }

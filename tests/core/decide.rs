@@ -1,7 +1,7 @@
-//! The product table of issue #2, transcribed by hand from the issue (not from `RULES`), checked
-//! row by row against `decide`, together with every status × reason Meld documents.
+//! `decide`: the product table of issue #2, transcribed by hand from the issue (not from
+//! `RULES`), checked row by row, together with every status × reason Meld documents.
 
-use meld_repair::explain::{Catalog, Severity};
+use meld_repair::explain::Catalog;
 use meld_repair::rules::{decide, Action, DecideOptions, Situation, Urgency};
 
 const DOCUMENTED_RECONNECT_REASONS: &[Option<&str>] =
@@ -191,16 +191,62 @@ fn every_documented_situation_is_recognized_with_its_own_code_and_wording() {
     }
 }
 
+/// The readers of decide and explain read exactly the inputs js/api.js remembers answers by
+/// (`DECISION_INPUTS`, `EXPLANATION_INPUTS`) plus the echoed id: a rule that starts reading
+/// another field fails here before the cache could serve a stale answer.
 #[test]
-fn severity_follows_urgency() {
-    let severity = |status, reason| Severity::of(&decide(Situation::new(status, reason), DecideOptions::default()));
-    assert_eq!(severity("RECONNECT_REQUIRED", None), Severity::Error);
-    assert_eq!(severity("DEGRADED", Some("INSTITUTION_ACTION_REQUIRED")), Severity::Error);
-    assert_eq!(severity("ACTIVE", Some("ACCESS_EXPIRING_SOON")), Severity::Warning);
-    assert_eq!(severity("ACTIVE", Some("NEW_ACCOUNTS_AVAILABLE")), Severity::Info);
-    assert_eq!(severity("DEGRADED", None), Severity::Info);
-    assert_eq!(severity("EXPIRED", None), Severity::Info);
-    assert_eq!(severity("DELETED", None), Severity::Info);
-    assert_eq!(severity("ACTIVE", None), Severity::Success);
-    assert_eq!(severity("WHATEVER", None), Severity::Info);
+fn the_remembered_inputs_are_all_the_readers_read() {
+    use crate::support::js::{object, text, Js};
+    use meld_repair::explain::ExplainOptions;
+    use meld_repair::read::{Source, Threw, Value};
+    use meld_repair::rules::{Connection, DECISION_INPUTS, EXPLANATION_INPUTS};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    /// Records every key read.
+    #[derive(Clone)]
+    struct Spy(Js, Rc<RefCell<Vec<String>>>);
+    impl Source for Spy {
+        fn get(&self, key: &'static str) -> Result<Value<Spy>, Threw> {
+            self.get_dynamic(key)
+        }
+        fn get_dynamic(&self, key: &str) -> Result<Value<Spy>, Threw> {
+            self.1.borrow_mut().push(key.to_owned());
+            Ok(match self.0.get_dynamic(key)? {
+                Value::Text(text) => Value::Text(text),
+                Value::Number(n) => Value::Number(n),
+                _ => Value::Undefined,
+            })
+        }
+        fn keys(&self) -> Result<Vec<String>, Threw> {
+            self.0.keys()
+        }
+        fn length(&self) -> Result<f64, Threw> {
+            self.0.length()
+        }
+        fn element(&self, _: u32) -> Result<Value<Spy>, Threw> {
+            Ok(Value::Undefined)
+        }
+    }
+    let read = Rc::new(RefCell::new(Vec::new()));
+    let connection = Spy(object(&[("status", text("ACTIVE"))]), read.clone());
+    Connection::read_status_fields(Value::Object(connection)).unwrap();
+    let mut connection_keys = read.take();
+    ExplainOptions::read(Value::Object(Spy(object(&[]), read.clone()))).unwrap();
+    let mut option_keys = read.take();
+
+    let mut expected_connection: Vec<String> = ["id"].iter().chain(DECISION_INPUTS.0).chain(EXPLANATION_INPUTS.0).map(|k| k.to_string()).collect();
+    let mut expected_options: Vec<String> = DECISION_INPUTS.1.iter().chain(EXPLANATION_INPUTS.1).map(|k| k.to_string()).collect();
+    for list in [&mut connection_keys, &mut option_keys, &mut expected_connection, &mut expected_options] {
+        list.sort();
+    }
+    assert_eq!(connection_keys, expected_connection);
+    assert_eq!(option_keys, expected_options);
+
+    // And what is read but not remembered by decide does not change a decision.
+    for situation in meld_repair::rules::RULES {
+        let base = decide(Situation::new(situation.status, None), DecideOptions::default());
+        let other = Connection { id: Some("x".into()), institution_name: Some("Other".into()), ..Connection::with_status(situation.status, None) };
+        assert_eq!(decide(Situation::of(&other), DecideOptions::default()).verdict, base.verdict);
+    }
 }

@@ -1,0 +1,123 @@
+//! `explain`: every verdict code has its wording in every built-in locale, severity follows
+//! urgency, and the app's own wording (`Catalog::define`) is checked before anything is applied.
+
+use meld_repair::error::ErrorCode;
+use meld_repair::explain::{Catalog, CustomLocale, CustomText, Severity, BUILT_IN};
+use meld_repair::rules::table::codes;
+use meld_repair::rules::{decide, DecideOptions, Decision, Situation};
+
+use crate::support::FIVE_MB;
+
+fn locale(tag: &str, texts: &[(&str, CustomText)]) -> CustomLocale {
+    CustomLocale { tag: tag.to_owned(), texts: texts.iter().map(|(code, text)| (code.to_string(), text.clone())).collect(), ..CustomLocale::default() }
+}
+
+fn title(text: &str) -> CustomText {
+    CustomText { title: Some(text.to_owned()), ..CustomText::default() }
+}
+
+fn login_required() -> Decision {
+    decide(Situation::new("RECONNECT_REQUIRED", Some("LOGIN_REQUIRED")), DecideOptions::default())
+}
+
+/// The wording half of adding a status or a reason: a code without its line in a locale, or a
+/// line for a code no verdict has, fails here.
+#[test]
+fn every_code_has_exactly_one_line_in_every_built_in_locale() {
+    let codes = codes();
+    for locale in BUILT_IN {
+        for code in &codes {
+            let lines = locale.rows.iter().filter(|row| row.0 == *code).count();
+            assert_eq!(lines, 1, "{}: {code} has {lines} lines", locale.tag);
+        }
+        for row in locale.rows {
+            assert!(codes.contains(&row.0), "{}: {} is no verdict's code", locale.tag, row.0);
+            assert!(!row.1.is_empty() && !row.2.is_empty(), "{}: {} has an empty title or message", locale.tag, row.0);
+        }
+    }
+}
+
+#[test]
+fn severity_follows_urgency() {
+    let severity = |status, reason| Severity::of(&decide(Situation::new(status, reason), DecideOptions::default()));
+    assert_eq!(severity("RECONNECT_REQUIRED", None), Severity::Error);
+    assert_eq!(severity("DEGRADED", Some("INSTITUTION_ACTION_REQUIRED")), Severity::Error);
+    assert_eq!(severity("ACTIVE", Some("ACCESS_EXPIRING_SOON")), Severity::Warning);
+    assert_eq!(severity("ACTIVE", Some("NEW_ACCOUNTS_AVAILABLE")), Severity::Info);
+    assert_eq!(severity("DEGRADED", None), Severity::Info);
+    assert_eq!(severity("EXPIRED", None), Severity::Info);
+    assert_eq!(severity("DELETED", None), Severity::Info);
+    assert_eq!(severity("ACTIVE", None), Severity::Success);
+    assert_eq!(severity("WHATEVER", None), Severity::Info);
+}
+
+#[test]
+fn upper_case_code_is_unknown() {
+    let error = Catalog::default().define(locale("fr", &[("LOGIN_REQUIRED", title("x"))])).unwrap_err();
+    assert_eq!(error.code, ErrorCode::InvalidCopy);
+    assert_eq!(error.message, "no verdict has the code \"LOGIN_REQUIRED\"");
+}
+
+#[test]
+fn code_with_a_leading_space_is_unknown() {
+    assert_eq!(Catalog::default().define(locale("fr", &[(" login_required", title("x"))])).unwrap_err().code, ErrorCode::InvalidCopy);
+}
+
+#[test]
+fn empty_code_is_unknown() {
+    assert_eq!(Catalog::default().define(locale("fr", &[("", title("x"))])).unwrap_err().code, ErrorCode::InvalidCopy);
+}
+
+#[test]
+fn blank_tags_are_refused() {
+    for tag in ["", "   ", "\t\n", "\u{3000}"] {
+        let error = Catalog::default().define(locale(tag, &[("login_required", title("x"))])).unwrap_err();
+        assert_eq!(error.code, ErrorCode::InvalidCopy, "{tag:?}");
+    }
+}
+
+#[test]
+fn one_unknown_code_refuses_the_whole_definition() {
+    let mut catalog = Catalog::default();
+    let error = catalog.define(locale("en", &[("login_required", title("Hi {institution}")), ("no_such_code", title("x"))])).unwrap_err();
+    assert_eq!(error.code, ErrorCode::InvalidCopy);
+    assert_eq!(catalog.explain(&login_required(), Some("Acme"), "en").title, "Sign in to Acme again", "nothing was applied");
+}
+
+#[test]
+fn fallback_cycle_ends_in_english() {
+    let mut catalog = Catalog::default();
+    catalog.define(CustomLocale { fallback: Some("de".into()), ..locale("fr", &[("expired", title("fr"))]) }).unwrap();
+    catalog.define(CustomLocale { fallback: Some("FR".into()), ..locale("de", &[("expired", title("de"))]) }).unwrap();
+    let text = catalog.explain(&login_required(), Some("Acme"), "de-AT");
+    assert_eq!((text.locale.as_str(), text.title.as_str()), ("de", "Sign in to Acme again"));
+}
+
+#[test]
+fn redefining_a_locale_replaces_it() {
+    let mut catalog = Catalog::default();
+    catalog.define(locale("en", &[("login_required", title("first"))])).unwrap();
+    catalog.define(locale("EN", &[("expired", title("second"))])).unwrap();
+    assert_eq!(catalog.explain(&login_required(), None, "en").title, "Sign in to your bank again");
+}
+
+#[test]
+fn underscore_tag_is_the_hyphen_tag() {
+    let mut catalog = Catalog::default();
+    catalog.define(locale("PT_br", &[("login_required", title("Entre no {institution}"))])).unwrap();
+    let text = catalog.explain(&login_required(), Some("Itaú"), "pt-BR");
+    assert_eq!((text.locale.as_str(), text.title.as_str()), ("pt-br", "Entre no Itaú"));
+}
+
+#[test]
+fn five_mb_title_is_used_whole() {
+    let mut catalog = Catalog::default();
+    catalog.define(locale("en", &[("login_required", title(&"t".repeat(FIVE_MB)))])).unwrap();
+    assert_eq!(catalog.explain(&login_required(), None, "en").title.len(), FIVE_MB);
+}
+
+#[test]
+fn institution_name_holding_the_marker_is_not_filled_twice() {
+    let text = Catalog::default().explain(&login_required(), Some("{institution}"), "en");
+    assert_eq!(text.title, "Sign in to {institution} again");
+}
