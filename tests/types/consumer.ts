@@ -35,7 +35,7 @@ decide({ statusReason: "LOGIN_REQUIRED" });
 
 const flow = new RepairFlow({ tokenUrl: "/api/meld/repair", mode: "popup", onEvent: (event) => event.name });
 flow.addEventListener("statechange", (event) => {
-  const state: "idle" | "fetching_token" | "open" | "completed" | "cancelled" | "failed" = event.detail;
+  const state: "idle" | "fetching_token" | "open" | "completed" | "cancelled" | "failed" | "not_needed" = event.detail;
   return state;
 });
 async function repair(): Promise<string> {
