@@ -6,7 +6,7 @@
 // (core), what the repair flow adds when the app reaches for it (flow), and Node's whole one.
 // Usage: node scripts/build.mjs
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -41,6 +41,14 @@ for (const [name, features] of Object.entries(MODULES)) {
     "--target", "web", "--out-dir", glue, "--no-typescript",
     "--experimental-reset-state-function", // js/instance.js replaces a trapped instance
   ]);
+
+  // The glue's fallback wasm URL is never used (every entry passes its module), but bundlers
+  // would go looking for that file, which is not shipped.
+  const gluePath = join(glue, "meld_repair.js");
+  const fallback = "new URL('meld_repair_bg.wasm', import.meta.url)";
+  const source = readFileSync(gluePath, "utf8");
+  if (!source.includes(fallback)) throw new Error(`build: wasm-bindgen's glue changed: ${fallback} not found`);
+  writeFileSync(gluePath, source.replace(fallback, "undefined"));
 
   // 3. Shrink. binaryen from npm: Debian's wasm-opt is too old for modules from current rustc.
   step(`wasm-opt: pkg/${name}.wasm`);

@@ -55,7 +55,7 @@ const wasmFiles = (dir) => (existsSync(dir) ? readdirSync(dir, { recursive: true
 test("webpack 5 with no configuration: emits the wasm, the page works", async () => {
   const { dir } = await prepare("webpack");
   await timed("webpack build", () => npmRun(dir, "build"));
-  assert.equal(wasmFiles(join(dir, "dist")).length, 1, "webpack emitted the wasm");
+  assert.equal(wasmFiles(join(dir, "dist")).length, 2, "webpack emitted both wasm files (the status page's and the flow's)");
   await timed("webpack page", async () => assertPage(`${await serve(dir)}/index.html`));
 });
 
