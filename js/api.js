@@ -50,14 +50,16 @@ function plainInputs(connection, options) {
     if (options !== undefined && options !== null && (typeof options !== "object" || Array.isArray(options))) return null;
     const plain = { connection: {}, options: {} };
     // Kept as read (undefined stays undefined: wasm's messages tell it from null).
+    // Own properties only, as wasm reads them; strings over wasm's cap go to wasm, which
+    // refuses them with the field's coded error.
     for (const key of CONNECTION_FIELDS) {
-      const value = connection[key];
-      if (value != null && typeof value !== "string") return null;
+      const value = hasOwn(connection, key) ? connection[key] : undefined;
+      if (value != null && (typeof value !== "string" || value.length > MAX_TEXT)) return null;
       plain.connection[key] = value;
     }
     for (const key of OPTION_FIELDS) {
-      const value = options?.[key];
-      if (value != null && typeof value !== "string" && typeof value !== "number") return null;
+      const value = options != null && hasOwn(options, key) ? options[key] : undefined;
+      if (value != null && ((typeof value !== "string" || value.length > MAX_TEXT) && typeof value !== "number")) return null;
       plain.options[key] = value;
     }
     return plain;
@@ -66,6 +68,9 @@ function plainInputs(connection, options) {
   }
 }
 
+const { hasOwn } = Object;
+/** src/wasm/convert.rs `MAX_TEXT`. */
+const MAX_TEXT = 20_000;
 const CONNECTION_FIELDS = ["id", ...DECISION_INPUTS.connection, ...EXPLANATION_INPUTS.connection];
 const OPTION_FIELDS = [...DECISION_INPUTS.options, ...EXPLANATION_INPUTS.options];
 /** Longer keys are not remembered: a cache must not keep megabytes of statuses alive. */
