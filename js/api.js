@@ -83,6 +83,9 @@ const MAX_KEY_LENGTH = 512;
  */
 const EDGE_WHITESPACE = /^[\s\u0085]|[\s\u0085]$/;
 
+/** src/explain/mod.rs `changes_direction`: right-to-left letters and bidi controls. */
+const CHANGES_DIRECTION = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC\u200E\u200F\u202A-\u202E\u2066-\u2069\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
+
 /** An unambiguous key of `values[keys]`: typed and length-prefixed, so no value poses as two. */
 function keyOf(values, keys) {
   let key = "";
@@ -107,8 +110,9 @@ export function decide(connection, options) {
 export function explain(connection, options) {
   const plain = plainInputs(connection, options);
   const name = plain?.connection.institutionName ?? null;
-  // Wasm trims names and reads lone surrogates as U+FFFD: such names go the whole way.
-  if (plain === null || (name !== null && (name === "" || EDGE_WHITESPACE.test(name) || !name.isWellFormed()))) {
+  // Wasm trims names, reads lone surrogates as U+FFFD and bidi-isolates names that could turn
+  // the sentence around: such names go the whole way.
+  if (plain === null || (name !== null && (name === "" || EDGE_WHITESPACE.test(name) || CHANGES_DIRECTION.test(name) || !name.isWellFormed()))) {
     return core.explain(connection, options);
   }
   const named = name !== null;

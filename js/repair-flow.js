@@ -79,7 +79,7 @@ function plainHeaders(headers) {
     try {
       new Headers([[name, value]]);
     } catch {
-      throw invalidOption(`headers ${describe(name)} is not a valid HTTP header (names are tokens without spaces; values are Latin-1 without CR, LF or NUL)`);
+      throw invalidOption(`headers ${describe(name)} is not a header fetch accepts`);
     }
   }
   return Object.fromEntries(entries);
@@ -95,7 +95,7 @@ function absoluteUrl(url) {
   }
   if (absolute.protocol !== "https:" && absolute.protocol !== "http:") throw invalidOption(`tokenUrl must be an http(s) URL, got ${describe(absolute.protocol)}`);
   // fetch refuses credentials in a URL; refused here so that no message ever prints them.
-  if (absolute.username !== "" || absolute.password !== "") throw invalidOption("tokenUrl must not carry credentials (user:password@); send them in headers");
+  if (absolute.username !== "" || absolute.password !== "") throw invalidOption("tokenUrl must not carry credentials");
   return absolute.href;
 }
 
@@ -113,6 +113,7 @@ export class RepairFlow extends EventTarget {
   /** The running session, as far as this face knows: { connectionId, promise }. */
   #session = null;
   #destroyed = false;
+  #announcing = [];
 
   constructor(options) {
     super();
@@ -248,8 +249,16 @@ export class RepairFlow extends EventTarget {
   #setState(state) {
     if (state === this.#state) return;
     this.#state = state;
-    this.#call(this.#options.onStateChange, state);
-    this.dispatchEvent(new CustomEvent("statechange", { detail: state }));
+    // A state entered from a callback (close() or start() there) is announced after the one
+    // being announced, so every listener hears the states in order.
+    this.#announcing.push(state);
+    if (this.#announcing.length > 1) return;
+    while (this.#announcing.length > 0) {
+      const next = this.#announcing[0];
+      this.#call(this.#options.onStateChange, next);
+      this.dispatchEvent(new CustomEvent("statechange", { detail: next }));
+      this.#announcing.shift();
+    }
   }
 
   /** App callbacks must not break the flow: their errors are rethrown outside it. */

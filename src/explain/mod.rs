@@ -172,6 +172,13 @@ impl Catalog {
         let name = institution_name.map(str::trim).filter(|name| !name.is_empty());
         let template = self.template(decision, name.is_some(), locale);
         let name = name.unwrap_or("");
+        let isolated;
+        let name = if changes_direction(name) {
+            isolated = ["\u{2068}", name, "\u{2069}"].concat();
+            isolated.as_str()
+        } else {
+            name
+        };
         Explanation {
             title: template.title.join(name),
             message: template.message.join(name),
@@ -287,6 +294,18 @@ fn built_in_row(tag: &str, code: &str) -> Option<&'static (&'static str, &'stati
 /// BCP 47 tags compare without case; `_` is accepted for `-` (`es_MX`).
 fn normalize_tag(tag: &str) -> String {
     tag.trim().replace('_', "-").to_ascii_lowercase()
+}
+
+/// Whether a name has a character that can change the direction of the text around it: a
+/// right-to-left letter or a bidi control (an unterminated U+202E would reverse the rest of the
+/// sentence). Such a name goes in between U+2068 and U+2069 (first strong isolate … pop), which
+/// confine its direction to itself; other names go in as they are. js/api.js `CHANGES_DIRECTION`
+/// sends the same names here rather than join them in itself.
+pub fn changes_direction(name: &str) -> bool {
+    name.chars().any(|c| {
+        matches!(u32::from(c), 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFC | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF
+            | 0x200E | 0x200F | 0x202A..=0x202E | 0x2066..=0x2069)
+    })
 }
 
 /// A template cut at each `{institution}`, to be joined with the name; without a name

@@ -121,3 +121,19 @@ fn institution_name_holding_the_marker_is_not_filled_twice() {
     let text = Catalog::default().explain(&login_required(), Some("{institution}"), "en");
     assert_eq!(text.title, "Sign in to {institution} again");
 }
+
+#[test]
+fn names_that_can_turn_the_sentence_around_are_bidi_isolated() {
+    // Red-team D18: an unterminated U+202E reversed the rest of the sentence.
+    let catalog = Catalog::default();
+    let text = catalog.explain(&login_required(), Some("\u{202E}First Bank"), "en");
+    assert!(text.message.contains("\u{2068}\u{202E}First Bank\u{2069}"), "{}", text.message);
+    assert_eq!(text.title, "Reconnect \u{2068}\u{202E}First Bank\u{2069}");
+    for name in ["בנק הפועלים", "مصرف 1", "Bank\u{200F}", "a\u{2066}b", "\u{10900}"] {
+        assert_eq!(catalog.explain(&login_required(), Some(name), "en").title, format!("Reconnect \u{2068}{name}\u{2069}"), "{name:?}");
+    }
+    // Left-to-right names go in as they are.
+    for name in ["First Platypus Bank", "Crédit Agricole", "三菱UFJ銀行", "Bank\u{FEFF}1"] {
+        assert_eq!(catalog.explain(&login_required(), Some(name), "en").title, format!("Reconnect {name}"), "{name:?}");
+    }
+}

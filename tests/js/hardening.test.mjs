@@ -96,7 +96,7 @@ test("D2: a header fetch would refuse is INVALID_OPTIONS at construction, not a 
     { "X-Bad(": "1" },
     new Map([["X-User", "Zoë 🏦"]]),
   ]) {
-    assert.throws(() => new RepairFlow({ tokenUrl: "https://app.example/repair", headers }), coded("INVALID_OPTIONS", "is not a valid HTTP header"), JSON.stringify([...Object.entries(headers)]));
+    assert.throws(() => new RepairFlow({ tokenUrl: "https://app.example/repair", headers }), coded("INVALID_OPTIONS", "is not a header fetch accepts"), JSON.stringify([...Object.entries(headers)]));
   }
   // Latin-1 values (é is U+00E9) are what fetch accepts, so they are accepted too.
   assert.equal(new RepairFlow({ tokenUrl: "https://app.example/repair", headers: { "X-CSRF-Token": "abc", "X-Name": "Zoé" } }).state, "idle");
