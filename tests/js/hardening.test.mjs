@@ -190,7 +190,9 @@ test("D6: a 50 MB token body is parsed by the JS engine, never copied into wasm 
 test("D3: close() from the open statechange or onStateChange ends the session before the widget opens", async () => {
   const restore = withWindowEvents();
   try {
-    // Node has no document: had the widget been opened after the close, this would throw.
+    // A document that records any use: opening the widget after the close would touch it.
+    let touched = 0;
+    globalThis.document = new Proxy({}, { get: () => { touched++; throw new Error("the widget was opened"); } });
     const { states, outcome } = await startUntilOpen(new RepairFlow({ fetchToken: async () => answer(), retries: 0 }));
     assert.deepEqual(states, ["fetching_token", "open", "cancelled"]);
     assert.equal(outcome.status, "cancelled");
@@ -200,7 +202,10 @@ test("D3: close() from the open statechange or onStateChange ends the session be
     assert.equal((await flow.start(BROKEN)).reason, "app_closed");
     assert.deepEqual(seen, ["fetching_token", "open", "cancelled"]);
     assert.equal(flow.running, false);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a late open would have run by now
+    assert.equal(touched, 0, "nothing opened after the close");
   } finally {
+    delete globalThis.document;
     restore();
   }
 });
