@@ -24,6 +24,13 @@ pub const BUILT_IN: &[&Locale] = &[&en::EN, &es::ES];
 pub const DEFAULT_LOCALE: &str = "en";
 const PLACEHOLDER: &str = "{institution}";
 
+/// How often one text may name the institution.
+pub const MAX_PLACES: usize = 8;
+
+/// How many locales a fallback chain follows before English: enough for any real chain, and
+/// it keeps a lookup linear however many locales the app chains.
+pub const MAX_CHAIN: usize = 16;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
     Error,
@@ -157,6 +164,18 @@ impl Catalog {
         if let Some((code, _)) = locale.texts.iter().find(|(code, _)| !known.contains(&code.as_str())) {
             return Err(Error::with_value(ErrorCode::InvalidCopy, "no verdict has the code", code));
         }
+        // Each place repeats the name (up to 20 000 characters): without a bound, one short text
+        // would expand past what a JS string can hold.
+        for (code, text) in &locale.texts {
+            for (field, text) in [("title", &text.title), ("message", &text.message)] {
+                if text.as_deref().is_some_and(|text| text.matches(PLACEHOLDER).count() > MAX_PLACES) {
+                    return Err(Error::new(
+                        ErrorCode::InvalidCopy,
+                        &["texts.", code, ".", field, " names {institution} more than 8 times"].concat(),
+                    ));
+                }
+            }
+        }
         locale.fallback = locale.fallback.map(|tag| normalize_tag(&tag));
         self.custom.retain(|existing| existing.tag != locale.tag);
         self.custom.push(locale);
@@ -214,7 +233,7 @@ impl Catalog {
     fn chain(&self, requested: &str) -> Vec<String> {
         let mut chain: Vec<String> = Vec::new();
         let mut pending = vec![normalize_tag(requested)];
-        while let Some(tag) = pending.pop() {
+        while let Some(tag) = pending.pop().filter(|_| chain.len() < MAX_CHAIN) {
             let language = tag.split('-').next().unwrap_or("").to_owned();
             for candidate in [tag, language] {
                 if chain.contains(&candidate) || !self.exists(&candidate) {
