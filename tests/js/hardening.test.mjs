@@ -16,7 +16,7 @@ WebAssembly.Instance = function (module, imports) {
   return instance;
 };
 WebAssembly.Instance.prototype = Instance.prototype;
-const { advise, decide, explain, interpretWebhook, MeldRepairError, RepairFlow } = await import("meld-repair");
+const { advise, decide, defineCopy, explain, interpretWebhook, MeldRepairError, RepairFlow, resetCopy } = await import("meld-repair");
 
 const CONNECTION = "WQ5RitxnrnggqcT8noLoZN";
 const BROKEN = { id: CONNECTION, status: "RECONNECT_REQUIRED", statusReason: "LOGIN_REQUIRED", institutionName: "First Platypus Bank" };
@@ -281,4 +281,39 @@ test("D16: a status change without a string connectionId prompts nobody", () => 
     assert.equal(meaning.stopPrompts, false);
   }
   assert.equal(interpretWebhook({ eventType: "BANK_LINKING_CONNECTION_STATUS_CHANGE", payload: { connectionId: "c1", newStatus: "RECONNECT_REQUIRED" } }).promptCustomer, true);
+});
+
+// ---------------------------------------------------------------- D9, D12, D18: explain
+
+test("D9: a text naming {institution} 1e5 (or 9) times is INVALID_COPY, not a raw ERR_STRING_TOO_LONG", () => {
+  try {
+    assert.throws(() => defineCopy("en", { login_required: { title: "{institution}".repeat(1e5) } }), coded("INVALID_COPY", "longer than 20000 characters"));
+    assert.throws(() => defineCopy("en", { login_required: { title: "{institution}".repeat(1000) } }), coded("INVALID_COPY", "texts.login_required.title names {institution} more than 8 times"));
+    const broken = { status: "RECONNECT_REQUIRED", statusReason: "LOGIN_REQUIRED", institutionName: "n".repeat(5400) };
+    assert.equal(explain(broken).title, `Sign in to ${"n".repeat(5400)} again`, "the old wording stays");
+    defineCopy("en", { login_required: { title: "{institution}".repeat(8) } });
+    assert.equal(explain(broken).title.length, 8 * 5400);
+  } finally {
+    resetCopy();
+  }
+});
+
+test("D12: 10 000 chained locales cost one explain little (the chain is cut after 16)", () => {
+  try {
+    for (let i = 0; i < 10_000; i++) defineCopy(`x${i}`, { healthy: { title: `t${i}` } }, { fallback: `x${i + 1}` });
+    const started = performance.now();
+    for (let i = 0; i < 100; i++) explain({ status: "ACTIVE", statusReason: `r${i}` }, { locale: "x0" });
+    assert.ok(performance.now() - started < 2_000, `${performance.now() - started} ms for 100 calls`);
+  } finally {
+    resetCopy();
+  }
+});
+
+test("D18: a name with U+202E or right-to-left letters is isolated (U+2068 … U+2069) on both paths", () => {
+  const broken = { status: "RECONNECT_REQUIRED", statusReason: "LOGIN_REQUIRED" };
+  for (let round = 0; round < 2; round++) { // the second round comes from the remembered template
+    assert.equal(explain({ ...broken, institutionName: "\u202EFirst Bank" }).title, "Sign in to \u2068\u202EFirst Bank\u2069 again");
+    assert.equal(explain({ ...broken, institutionName: "בנק לאומי" }).title, "Sign in to \u2068בנק לאומי\u2069 again");
+    assert.equal(explain({ ...broken, institutionName: "First Bank" }).title, "Sign in to First Bank again");
+  }
 });
