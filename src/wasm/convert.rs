@@ -87,6 +87,12 @@ impl Source for Js {
     }
 }
 
+/// The own property `key` of a value the package made or parsed, `undefined` when absent or
+/// when reading it threw.
+pub fn own(object: &JsValue, key: &'static str) -> JsValue {
+    own_property(object, &static_string(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
 /// `Array.isArray`, or `None` when it threw (a revoked proxy).
 pub fn is_array(value: &JsValue) -> Option<bool> {
     is_array_or_throw(value).ok()

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, RequestCredentials, RequestRedirect};
 
-use super::convert::{static_string, value, Writer};
+use super::convert::{own, static_string, value, Writer};
 use crate::error::{Error, ErrorCode, Result};
 use crate::flow::message::{self, Account, MessageFields, WidgetEvent};
 use crate::text::decimal;
@@ -63,7 +63,7 @@ pub fn validate_token_response(
     let answer = response.clone();
     let response = TokenResponse::read(value(response))?;
     if response.repair_not_needed() {
-        let decision = js_sys::Reflect::get(&answer, &static_string("decision")).unwrap_or(JsValue::NULL);
+        let decision = own(&answer, "decision");
         return Ok(Writer::new().set("notNeeded", true).set("decision", decision).build());
     }
     let token: RepairToken = token::validate(&response, connection_id, &policy, now_seconds())?;
