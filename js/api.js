@@ -50,14 +50,16 @@ function plainInputs(connection, options) {
     if (options !== undefined && options !== null && (typeof options !== "object" || Array.isArray(options))) return null;
     const plain = { connection: {}, options: {} };
     // Kept as read (undefined stays undefined: wasm's messages tell it from null).
+    // Own properties only, as wasm reads them; strings over wasm's cap go to wasm, which
+    // refuses them with the field's coded error.
     for (const key of CONNECTION_FIELDS) {
-      const value = connection[key];
-      if (value != null && typeof value !== "string") return null;
+      const value = hasOwn(connection, key) ? connection[key] : undefined;
+      if (value != null && (typeof value !== "string" || value.length > MAX_TEXT)) return null;
       plain.connection[key] = value;
     }
     for (const key of OPTION_FIELDS) {
-      const value = options?.[key];
-      if (value != null && typeof value !== "string" && typeof value !== "number") return null;
+      const value = options != null && hasOwn(options, key) ? options[key] : undefined;
+      if (value != null && ((typeof value !== "string" || value.length > MAX_TEXT) && typeof value !== "number")) return null;
       plain.options[key] = value;
     }
     return plain;
@@ -66,6 +68,9 @@ function plainInputs(connection, options) {
   }
 }
 
+const { hasOwn } = Object;
+/** src/wasm/convert.rs `MAX_TEXT`. */
+const MAX_TEXT = 20_000;
 const CONNECTION_FIELDS = ["id", ...DECISION_INPUTS.connection, ...EXPLANATION_INPUTS.connection];
 const OPTION_FIELDS = [...DECISION_INPUTS.options, ...EXPLANATION_INPUTS.options];
 /** Longer keys are not remembered: a cache must not keep megabytes of statuses alive. */
@@ -77,6 +82,9 @@ const MAX_KEY_LENGTH = 512;
  * such character).
  */
 const EDGE_WHITESPACE = /^[\s\u0085]|[\s\u0085]$/;
+
+/** src/explain/mod.rs `changes_direction`: right-to-left letters and bidi controls. */
+const CHANGES_DIRECTION = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC\u200E\u200F\u202A-\u202E\u2066-\u2069\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
 
 /** An unambiguous key of `values[keys]`: typed and length-prefixed, so no value poses as two. */
 function keyOf(values, keys) {
@@ -102,8 +110,9 @@ export function decide(connection, options) {
 export function explain(connection, options) {
   const plain = plainInputs(connection, options);
   const name = plain?.connection.institutionName ?? null;
-  // Wasm trims names and reads lone surrogates as U+FFFD: such names go the whole way.
-  if (plain === null || (name !== null && (name === "" || EDGE_WHITESPACE.test(name) || !name.isWellFormed()))) {
+  // Wasm trims names, reads lone surrogates as U+FFFD and bidi-isolates names that could turn
+  // the sentence around: such names go the whole way.
+  if (plain === null || (name !== null && (name === "" || EDGE_WHITESPACE.test(name) || CHANGES_DIRECTION.test(name) || !name.isWellFormed()))) {
     return core.explain(connection, options);
   }
   const named = name !== null;

@@ -27,7 +27,9 @@ function readOptions(options) {
   if (options === null || typeof options !== "object") throw invalidOption("RepairFlow needs an options object");
   let given;
   try {
-    given = { ...options }; // read every option once; a throwing getter is the app's bug, reported as such
+    // Every own option read once (a throwing getter is the app's bug, reported as such), into
+    // an object with no prototype: a polluted Object.prototype must not supply options.
+    given = Object.assign(Object.create(null), options);
   } catch (cause) {
     throw new MeldRepairError("INVALID_OPTIONS", "reading the RepairFlow options threw", undefined, { cause });
   }
@@ -72,6 +74,13 @@ function plainHeaders(headers) {
   if (entries === null) throw invalidOption("headers must be an object, a Headers or a Map of strings");
   for (const [name, value] of entries) {
     if (typeof name !== "string" || typeof value !== "string") throw invalidOption(`headers values must be strings; not so for ${describe(name)}`);
+    // What fetch would refuse (a non-Latin-1 value, a space in a name, CR/LF) is refused here:
+    // thrown inside the token request, it would never settle.
+    try {
+      new Headers([[name, value]]);
+    } catch {
+      throw invalidOption(`headers ${describe(name)} is not a header fetch accepts`);
+    }
   }
   return Object.fromEntries(entries);
 }
@@ -85,6 +94,8 @@ function absoluteUrl(url) {
     throw invalidOption(`tokenUrl ${describe(url)} is not a URL (outside a page it must be absolute)`);
   }
   if (absolute.protocol !== "https:" && absolute.protocol !== "http:") throw invalidOption(`tokenUrl must be an http(s) URL, got ${describe(absolute.protocol)}`);
+  // fetch refuses credentials in a URL; refused here so that no message ever prints them.
+  if (absolute.username !== "" || absolute.password !== "") throw invalidOption("tokenUrl must not carry credentials");
   return absolute.href;
 }
 
@@ -102,6 +113,7 @@ export class RepairFlow extends EventTarget {
   /** The running session, as far as this face knows: { connectionId, promise }. */
   #session = null;
   #destroyed = false;
+  #announcing = [];
 
   constructor(options) {
     super();
@@ -193,14 +205,21 @@ export class RepairFlow extends EventTarget {
         new MeldRepairError("INVALID_CONNECTION", "connection.id is required to repair it: the backend asks Meld for a token by this id"),
       );
     }
+    let institutionName;
+    try {
+      const name = Object.hasOwn(connection, "institutionName") ? connection.institutionName : undefined;
+      institutionName = typeof name === "string" ? name : undefined;
+    } catch (cause) {
+      return Promise.reject(new MeldRepairError("INVALID_CONNECTION", "reading connection.institutionName threw", undefined, { cause }));
+    }
     // Inside the caller's click: once anything has awaited, the browser would block it.
     const reserved = this.#options.mode === "iframe" ? undefined : reserveWindow(this.#options.mode, this.#options.width, this.#options.height);
     const session = { connectionId, promise: null };
     this.#session = session;
     session.promise = this.#loaded
-      ? this.#loaded.start(connection, decision, reserved)
+      ? this.#loaded.start(connection, decision, reserved, institutionName)
       : this.#driver.then(
-        (driver) => driver.start(connection, decision, reserved),
+        (driver) => driver.start(connection, decision, reserved, institutionName),
         (error) => {
           if (this.#session === session) this.#session = null;
           if (reserved && !reserved.closed) reserved.close();
@@ -230,8 +249,16 @@ export class RepairFlow extends EventTarget {
   #setState(state) {
     if (state === this.#state) return;
     this.#state = state;
-    this.#call(this.#options.onStateChange, state);
-    this.dispatchEvent(new CustomEvent("statechange", { detail: state }));
+    // A state entered from a callback (close() or start() there) is announced after the one
+    // being announced, so every listener hears the states in order.
+    this.#announcing.push(state);
+    if (this.#announcing.length > 1) return;
+    while (this.#announcing.length > 0) {
+      const next = this.#announcing[0];
+      this.#call(this.#options.onStateChange, next);
+      this.dispatchEvent(new CustomEvent("statechange", { detail: next }));
+      this.#announcing.shift();
+    }
   }
 
   /** App callbacks must not break the flow: their errors are rethrown outside it. */

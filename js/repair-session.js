@@ -43,10 +43,12 @@ export class RepairSession {
     return this.#token(connection, connectionId).then((token) => !token.notNeeded, () => false);
   }
 
-  /** Runs one session to its one outcome; `reserved` is the window reserved in the click. */
-  start(connection, decision, reserved) {
+  /**
+   * Runs one session to its one outcome; `reserved` is the window reserved in the click,
+   * `institutionName` the name the face read (once: a getter may not answer twice).
+   */
+  start(connection, decision, reserved, institutionName) {
     return new Promise((resolve) => {
-      const institutionName = typeof connection.institutionName === "string" ? connection.institutionName : undefined;
       const session = { connection, connectionId: decision.connectionId, decision, institutionName, resolve, reserved, cleanup: [] };
       this.#session = session;
       const onPageHide = () => this.#feed(session, "page_hidden", { reason: "page_hidden" });
@@ -75,14 +77,20 @@ export class RepairSession {
     session.reason ??= detail.reason;
     session.metadata ??= detail.metadata;
     this.#state = step.state;
-    this.#host.state(step.state);
+    // The app hears of a finished state once the session is over, so that its callback may
+    // start the next one; of any other before the effects, so that its close() there ends the
+    // session before they run (checked before each one: nothing opens for an ended session).
+    const finishing = step.effects.includes("finish");
+    if (!finishing) this.#host.state(step.state);
     for (const effect of step.effects) {
+      if (this.#session !== session) return;
       if (effect === "fetch_token") this.#fetchToken(session);
       else if (effect === "open_widget") this.#open(session);
       else if (effect === "close_widget") session.widget?.close();
       else if (effect === "forget_token") this.#tokens.delete(session.connectionId);
       else if (effect === "finish") this.#finish(session, step.outcome);
     }
+    if (finishing) this.#host.state(step.state);
   }
 
   #fetchToken(session) {

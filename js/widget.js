@@ -17,6 +17,8 @@ function styled(element, styles) {
   return element;
 }
 
+let windowCount = 0;
+
 /**
  * For popup and tab modes: opens an empty window now, inside the click that called `start()`,
  * because browsers block `window.open` once the token request has made the call asynchronous.
@@ -26,7 +28,10 @@ export function reserveWindow(mode, width, height) {
   if (mode === "tab") return window.open("about:blank", "_blank");
   const left = Math.max(0, Math.round(window.screenX + (window.outerWidth - width) / 2));
   const top = Math.max(0, Math.round(window.screenY + (window.outerHeight - height) / 2));
-  return window.open("about:blank", "meld-repair", `popup,width=${width},height=${height},left=${left},top=${top}`);
+  // A name of its own per session: a shared name would make a second session's window.open
+  // reuse the first one's popup, whose messages the first session would then take for its own.
+  const name = `meld-repair-${++windowCount}-${Math.random().toString(36).slice(2)}`;
+  return window.open("about:blank", name, `popup,width=${width},height=${height},left=${left},top=${top}`);
 }
 
 /**

@@ -14,7 +14,7 @@ export const MODULES = { core: "core", flow: "flow", node: "core,flow,webhooks" 
  */
 export const PAYLOADS = [
   // A status page: `import { decide, explain, advise, defineCopy } from "meld-repair"` and the element.
-  { name: "status page", files: ["index.js", "element.js", "core.wasm"], budget: 36 * 1024 },
+  { name: "status page", files: ["index.js", "element.js", "core.wasm"], budget: 37 * 1024 }, // +1 KB for #14: own properties, string caps, bidi isolation, copy bounds
   // What `new RepairFlow(…)`, `prefetch` or `start` load on top.
   { name: "repair flow on intent", files: ["flow.js", "flow.wasm"], budget: 40 * 1024 },
 ];

@@ -4,6 +4,9 @@
 //! `exp` values exactly; fractional ones to within rounding; cases where serde_json is
 //! stricter than `JSON.parse`, lone surrogates and out-of-range numbers, are not compared).
 //!
+//! `claims` gives the same expiry, and its `connection` verdict agrees with serde_json's claim:
+//! a string claim matches itself (when ASCII) and not another id; no claim is `None`.
+//!
 //! An input starting with `json:` is a payload: the rest is wrapped into a token with a fixed
 //! header and signature, so the fuzzer can work on the JSON directly.
 #![no_main]
@@ -11,7 +14,7 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use meld_repair::flow::jwt::{expiry, MAX_DEPTH, MAX_TOKEN_LEN};
+use meld_repair::flow::jwt::{claims, expiry, MAX_DEPTH, MAX_TOKEN_LEN};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -26,6 +29,20 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(parts.len(), 3, "Some for a token of {} parts", parts.len());
         assert!(parts.iter().all(|part| !part.is_empty()));
     }
+    let other = claims(&token, "conn_other\u{1}");
+    assert_eq!(other.map(|claims| claims.expires_at), got);
+    if let (Some(other), Some(claim)) = (other, connection_claim(&token)) {
+        match claim {
+            None => assert_eq!(other.connection_matches, None, "{token:?}"),
+            Some(serde_json::Value::String(id)) => {
+                assert_eq!(other.connection_matches, Some(id == "conn_other\u{1}"), "{token:?}");
+                if id.is_ascii() {
+                    assert_eq!(claims(&token, &id).and_then(|claims| claims.connection_matches), Some(true), "{token:?}");
+                }
+            }
+            Some(_) => assert_eq!(other.connection_matches, Some(false), "{token:?}"),
+        }
+    }
     match reference(&token) {
         Expect::Exactly(expected) => assert_eq!(got, expected, "{token:?}"),
         Expect::About(value) => {
@@ -35,6 +52,14 @@ fuzz_target!(|data: &[u8]| {
         Expect::Any => {}
     }
 });
+
+/// The payload's `connection` claim as serde_json reads it (`Some(None)`: no claim), or `None`
+/// when serde_json does not read the payload.
+fn connection_claim(token: &str) -> Option<Option<serde_json::Value>> {
+    let payload = decode(token.split('.').nth(1)?)?;
+    let serde_json::Value::Object(mut claims) = serde_json::from_slice(&payload).ok()? else { return None };
+    Some(claims.remove("connection"))
+}
 
 enum Expect {
     Exactly(Option<u64>),

@@ -66,6 +66,8 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(repair.connect_token, token);
             assert_eq!(id.as_deref(), Some(connection_id.as_str()), "accepted for another connection");
             let expires_at = jwt::expiry(&token).expect("accepted a token without an expiry");
+            let issued_for = jwt::claims(&token, &connection_id).and_then(|claims| claims.connection_matches);
+            assert_ne!(issued_for, Some(false), "accepted a token issued for another connection");
             assert_eq!(repair.expires_at, Some(expires_at));
             assert!(expires_at > now.saturating_add(EXPIRY_MARGIN_SECONDS), "accepted an expiring token");
             assert!(!token::is_expired(&repair, now));

@@ -24,6 +24,13 @@ pub const BUILT_IN: &[&Locale] = &[&en::EN, &es::ES];
 pub const DEFAULT_LOCALE: &str = "en";
 const PLACEHOLDER: &str = "{institution}";
 
+/// How often one text may name the institution.
+pub const MAX_PLACES: usize = 8;
+
+/// How many locales a fallback chain follows before English: enough for any real chain, and
+/// it keeps a lookup linear however many locales the app chains.
+pub const MAX_CHAIN: usize = 16;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {
     Error,
@@ -157,6 +164,18 @@ impl Catalog {
         if let Some((code, _)) = locale.texts.iter().find(|(code, _)| !known.contains(&code.as_str())) {
             return Err(Error::with_value(ErrorCode::InvalidCopy, "no verdict has the code", code));
         }
+        // Each place repeats the name (up to 20 000 characters): without a bound, one short text
+        // would expand past what a JS string can hold.
+        for (code, text) in &locale.texts {
+            for (field, text) in [("title", &text.title), ("message", &text.message)] {
+                if text.as_deref().is_some_and(|text| places(text) > MAX_PLACES) {
+                    return Err(Error::new(
+                        ErrorCode::InvalidCopy,
+                        &["texts.", code, ".", field, " names {institution} more than 8 times"].concat(),
+                    ));
+                }
+            }
+        }
         locale.fallback = locale.fallback.map(|tag| normalize_tag(&tag));
         self.custom.retain(|existing| existing.tag != locale.tag);
         self.custom.push(locale);
@@ -172,6 +191,13 @@ impl Catalog {
         let name = institution_name.map(str::trim).filter(|name| !name.is_empty());
         let template = self.template(decision, name.is_some(), locale);
         let name = name.unwrap_or("");
+        let isolated;
+        let name = if changes_direction(name) {
+            isolated = ["\u{2068}", name, "\u{2069}"].concat();
+            isolated.as_str()
+        } else {
+            name
+        };
         Explanation {
             title: template.title.join(name),
             message: template.message.join(name),
@@ -207,7 +233,7 @@ impl Catalog {
     fn chain(&self, requested: &str) -> Vec<String> {
         let mut chain: Vec<String> = Vec::new();
         let mut pending = vec![normalize_tag(requested)];
-        while let Some(tag) = pending.pop() {
+        while let Some(tag) = pending.pop().filter(|_| chain.len() < MAX_CHAIN) {
             let language = tag.split('-').next().unwrap_or("").to_owned();
             for candidate in [tag, language] {
                 if chain.contains(&candidate) || !self.exists(&candidate) {
@@ -287,6 +313,28 @@ fn built_in_row(tag: &str, code: &str) -> Option<&'static (&'static str, &'stati
 /// BCP 47 tags compare without case; `_` is accepted for `-` (`es_MX`).
 fn normalize_tag(tag: &str) -> String {
     tag.trim().replace('_', "-").to_ascii_lowercase()
+}
+
+/// How many `{institution}` a text has (`split_marker`: `str::matches` costs kilobytes of wasm).
+fn places(mut text: &str) -> usize {
+    let mut count = 0;
+    while let Some((_, after)) = split_marker(text, PLACEHOLDER) {
+        count += 1;
+        text = after;
+    }
+    count
+}
+
+/// Whether a name has a character that can change the direction of the text around it: a
+/// right-to-left letter or a bidi control (an unterminated U+202E would reverse the rest of the
+/// sentence). Such a name goes in between U+2068 and U+2069 (first strong isolate … pop), which
+/// confine its direction to itself; other names go in as they are. js/api.js `CHANGES_DIRECTION`
+/// sends the same names here rather than join them in itself.
+pub fn changes_direction(name: &str) -> bool {
+    name.chars().any(|c| {
+        matches!(u32::from(c), 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFC | 0x10800..=0x10FFF | 0x1E800..=0x1EFFF
+            | 0x200E | 0x200F | 0x202A..=0x202E | 0x2066..=0x2069)
+    })
 }
 
 /// A template cut at each `{institution}`, to be joined with the name; without a name

@@ -14,10 +14,26 @@ pub const MAX_TOKEN_LEN: usize = 16 * 1024;
 /// Nesting deeper than this (the payload object itself counts as 1) is refused.
 pub const MAX_DEPTH: u32 = 64;
 
+/// The claims of a JWT this package checks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Claims {
+    /// `exp`: seconds since the epoch, integer part.
+    pub expires_at: u64,
+    /// Whether the `connection` claim is the connection being repaired; `None` when the token
+    /// has none (the claim is inferred from Meld's samples, so its absence is no error).
+    pub connection_matches: Option<bool>,
+}
+
 /// The `exp` claim (seconds since the epoch, integer part) of a JWT, or `None` when `token`
 /// is not three non-empty base64url parts whose middle one decodes to a JSON object with a
 /// non-negative numeric `exp`.
 pub fn expiry(token: &str) -> Option<u64> {
+    claims(token, "").map(|claims| claims.expires_at)
+}
+
+/// [`expiry`] together with whether the `connection` claim names `connection_id` (an ASCII
+/// id, compared as JSON.parse would decode the claim; one that is not a string does not).
+pub fn claims(token: &str, connection_id: &str) -> Option<Claims> {
     if token.len() > MAX_TOKEN_LEN {
         return None;
     }
@@ -30,7 +46,7 @@ pub fn expiry(token: &str) -> Option<u64> {
     base64url(signature)?;
     let payload = base64url(payload)?;
     let payload = core::str::from_utf8(&payload).ok()?;
-    exp_claim(payload.as_bytes())
+    payload_claims(payload.as_bytes(), connection_id.as_bytes())
 }
 
 /// Base64url without padding, or with up to two `=` at the end. Unused trailing bits are
@@ -65,20 +81,22 @@ fn sextet(byte: u8) -> Option<u8> {
     }
 }
 
-/// Walks the top-level object and returns its `exp` when the whole payload is valid JSON.
-/// A repeated `exp` reads as `JSON.parse` does: the last one wins.
-fn exp_claim(json: &[u8]) -> Option<u64> {
+/// Walks the top-level object and returns its claims when the whole payload is valid JSON.
+/// A repeated claim reads as `JSON.parse` does: the last one wins.
+fn payload_claims(json: &[u8], connection_id: &[u8]) -> Option<Claims> {
     let mut pos = skip_whitespace(json, 0);
     if json.get(pos) != Some(&b'{') {
         return None;
     }
     pos = skip_whitespace(json, pos + 1);
     let mut exp = None;
+    let mut connection_matches = None;
     if json.get(pos) == Some(&b'}') {
         pos += 1;
     } else {
         loop {
             let (after_key, is_exp) = scan_string(json, pos, b"exp")?;
+            let is_connection = !is_exp && scan_string(json, pos, b"connection")?.1;
             pos = skip_whitespace(json, after_key);
             if json.get(pos) != Some(&b':') {
                 return None;
@@ -88,6 +106,9 @@ fn exp_claim(json: &[u8]) -> Option<u64> {
             pos = skip_value(json, pos, MAX_DEPTH - 1)?;
             if is_exp {
                 exp = Some(json.get(value_start..pos).and_then(whole_seconds));
+            } else if is_connection {
+                let same = json.get(value_start) == Some(&b'"') && scan_string(json, value_start, connection_id)?.1;
+                connection_matches = Some(same);
             }
             pos = skip_whitespace(json, pos);
             match json.get(pos) {
@@ -103,7 +124,7 @@ fn exp_claim(json: &[u8]) -> Option<u64> {
     if skip_whitespace(json, pos) != json.len() {
         return None;
     }
-    exp.flatten()
+    Some(Claims { expires_at: exp.flatten()?, connection_matches })
 }
 
 fn skip_whitespace(json: &[u8], mut pos: usize) -> usize {

@@ -159,7 +159,7 @@ pub fn validate(response: &TokenResponse, connection_id: &str, policy: &WidgetPo
 
     // The token is read first so that later messages can tell which values share text with it
     // (a backend that swapped fields would otherwise print the token in the id message).
-    let Some(expires_at) = jwt::expiry(token) else {
+    let Some(jwt::Claims { expires_at, connection_matches }) = jwt::claims(token, connection_id) else {
         return Err(invalid_response(
             "the token response's connectToken is not a JWT with an expiry (three base64url parts, the middle one a JSON object with a numeric exp); the backend must pass Meld's connectToken through unchanged",
         ));
@@ -174,6 +174,13 @@ pub fn validate(response: &TokenResponse, connection_id: &str, policy: &WidgetPo
                 "; the backend must call POST /bank-linking/connect/repair with this connection's id",
             ]
             .concat(),
+        ));
+    }
+    if connection_matches == Some(false) {
+        // The response's id is the backend's word; the token's claim is Meld's. A token for
+        // another connection (another customer's session) must not open.
+        return Err(invalid_response(
+            "the token response's connectToken was issued for another connection (its connection claim is not the connection being repaired); the backend must call POST /bank-linking/connect/repair with this connection's id and return that response unchanged",
         ));
     }
     if expires_too_soon(Some(expires_at), now_seconds) {

@@ -3,9 +3,9 @@
 
 use std::cell::Cell;
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, JsString, Object, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::read::{Source, Threw, Value};
 
@@ -25,6 +25,17 @@ extern "C" {
     fn keys_or_throw(value: &JsValue) -> std::result::Result<Array, JsValue>;
 }
 
+#[wasm_bindgen(module = "/src/wasm/read.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = ownProperty, catch)]
+    fn own_property(object: &JsValue, key: &JsValue) -> std::result::Result<JsValue, JsValue>;
+}
+
+/// Strings longer than this (UTF-16 units) are refused before they are copied: wasm memory
+/// never shrinks, so one huge string would keep its size for the page's life. The longest
+/// legitimate one is a widget URL carrying a token of at most 16 KB.
+pub const MAX_TEXT: u32 = 20_000;
+
 /// A JS object or array the core reads through [`Source`].
 #[derive(Clone)]
 pub struct Js(JsValue);
@@ -35,8 +46,8 @@ pub fn value(value: JsValue) -> Value<Js> {
         Value::Undefined
     } else if value.is_null() {
         Value::Null
-    } else if let Some(text) = value.as_string() {
-        Value::Text(text)
+    } else if let Some(text) = value.dyn_ref::<JsString>() {
+        if text.length() > MAX_TEXT { Value::Other("a string longer than 20000 characters") } else { Value::Text(String::from(text)) }
     } else if let Some(number) = value.as_f64() {
         Value::Number(number)
     } else if let Some(flag) = value.as_bool() {
@@ -54,11 +65,11 @@ pub fn value(value: JsValue) -> Value<Js> {
 
 impl Source for Js {
     fn get(&self, key: &'static str) -> Result<Value<Js>, Threw> {
-        Reflect::get(&self.0, &static_string(key)).map(value).map_err(|_| Threw)
+        own_property(&self.0, &static_string(key)).map(value).map_err(|_| Threw)
     }
 
     fn get_dynamic(&self, key: &str) -> Result<Value<Js>, Threw> {
-        Reflect::get(&self.0, &JsValue::from_str(key)).map(value).map_err(|_| Threw)
+        own_property(&self.0, &JsValue::from_str(key)).map(value).map_err(|_| Threw)
     }
 
     fn keys(&self) -> Result<Vec<String>, Threw> {
@@ -72,8 +83,14 @@ impl Source for Js {
     }
 
     fn element(&self, index: u32) -> Result<Value<Js>, Threw> {
-        Reflect::get_u32(&self.0, index).map(value).map_err(|_| Threw)
+        own_property(&self.0, &JsValue::from(index)).map(value).map_err(|_| Threw)
     }
+}
+
+/// The own property `key` of a value the package made or parsed, `undefined` when absent or
+/// when reading it threw.
+pub fn own(object: &JsValue, key: &'static str) -> JsValue {
+    own_property(object, &static_string(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `Array.isArray`, or `None` when it threw (a revoked proxy).

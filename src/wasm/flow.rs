@@ -4,9 +4,10 @@
 use gloo_net::http::Request;
 use js_sys::{Array, Date, Math, JSON};
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortSignal, RequestCredentials};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, RequestCredentials, RequestRedirect};
 
-use super::convert::{static_string, value, Writer};
+use super::convert::{own, static_string, value, Writer};
 use crate::error::{Error, ErrorCode, Result};
 use crate::flow::message::{self, Account, MessageFields, WidgetEvent};
 use crate::text::decimal;
@@ -62,7 +63,7 @@ pub fn validate_token_response(
     let answer = response.clone();
     let response = TokenResponse::read(value(response))?;
     if response.repair_not_needed() {
-        let decision = js_sys::Reflect::get(&answer, &static_string("decision")).unwrap_or(JsValue::NULL);
+        let decision = own(&answer, "decision");
         return Ok(Writer::new().set("notNeeded", true).set("decision", decision).build());
     }
     let token: RepairToken = token::validate(&response, connection_id, &policy, now_seconds())?;
@@ -139,9 +140,12 @@ pub async fn send_token_request(url: String, connection_id: String, headers: JsV
 
 async fn send_once(url: &str, body: &JsValue, headers: &[(String, String)], timeout_ms: u32) -> Result<JsValue> {
     let timeout = AbortSignal::timeout_with_u32(timeout_ms);
+    // No redirect is followed: one to another origin would carry the app's headers there and
+    // bring back that origin's token.
     let mut request = Request::post(url)
         .header("Content-Type", "application/json")
         .credentials(RequestCredentials::SameOrigin)
+        .redirect(RequestRedirect::Error)
         .abort_signal(Some(&timeout));
     for (name, value) in headers {
         request = request.header(name, value);
@@ -150,12 +154,12 @@ async fn send_once(url: &str, body: &JsValue, headers: &[(String, String)], time
     let response = match sent {
         Ok(response) => response,
         Err(_) if timeout.aborted() => return Err(timed_out(timeout_ms)),
-        Err(_) => return Err(Error::new(ErrorCode::TokenEndpointFailed, "the token endpoint could not be reached (network error or CORS); check tokenUrl and that the backend is up")),
+        Err(_) => return Err(Error::new(ErrorCode::TokenEndpointFailed, "the token endpoint could not be reached (network error, CORS, or a redirect: the token request follows none); check tokenUrl and that the backend is up")),
     };
     let status = response.status();
+    let response = web_sys::Response::from(response);
     if status == 409
-        && let Ok(text) = response.text().await
-        && let Ok(answer) = JSON::parse(&text)
+        && let Ok(answer) = json(&response).await
         && TokenResponse::read(value(answer.clone())).is_ok_and(|answer| answer.repair_not_needed())
     {
         return Ok(answer); // the backend's "no repair needed", for validateTokenResponse to read
@@ -167,15 +171,21 @@ async fn send_once(url: &str, body: &JsValue, headers: &[(String, String)], time
         )
         .retryable(retryable_status(status)));
     }
-    let Ok(text) = response.text().await else {
-        return Err(timed_out(timeout_ms));
-    };
-    JSON::parse(&text).map_err(|_| {
+    json(&response).await.map_err(|_| {
+        if timeout.aborted() {
+            return timed_out(timeout_ms);
+        }
         Error::new(
             ErrorCode::InvalidTokenResponse,
             "the token endpoint's answer is not JSON (an HTML error page?); it must relay Meld's repair response { connectToken, widgetUrl, id, institutionId } unchanged",
         )
     })
+}
+
+/// The body parsed by the JS engine: never copied into wasm memory (which never shrinks), so a
+/// huge answer costs the page nothing once it is dropped.
+async fn json(response: &web_sys::Response) -> std::result::Result<JsValue, JsValue> {
+    JsFuture::from(response.json()?).await
 }
 
 fn status_hint(status: u16) -> &'static str {

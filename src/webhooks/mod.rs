@@ -149,6 +149,9 @@ pub fn interpret(webhook: &Webhook, catalog: &Catalog, locale: &str) -> Interpre
         .then(|| decide(Situation::of(&connection), DecideOptions::default()));
     let explanation = decision.as_ref().map(|decision| catalog.explain(decision, connection.institution_name.as_deref(), locale));
     let (prompt_customer, stop_prompts) = match &decision {
+        // Without a connection id nobody can be asked or released (a handler would mail
+        // "connection null").
+        _ if !webhook.connection_id.as_deref().is_some_and(|id| !id.trim().is_empty()) => (false, false),
         // An unknown status neither asks nor releases the customer.
         Some(decision) => (decision.customer_involved(), decision.recognized && !decision.customer_involved()),
         None => (false, event.health == Health::NoPrompt),

@@ -121,3 +121,51 @@ fn institution_name_holding_the_marker_is_not_filled_twice() {
     let text = Catalog::default().explain(&login_required(), Some("{institution}"), "en");
     assert_eq!(text.title, "Sign in to {institution} again");
 }
+
+#[test]
+fn names_that_can_turn_the_sentence_around_are_bidi_isolated() {
+    // Red-team D18: an unterminated U+202E reversed the rest of the sentence.
+    let catalog = Catalog::default();
+    let text = catalog.explain(&login_required(), Some("\u{202E}First Bank"), "en");
+    assert!(text.message.contains("\u{2068}\u{202E}First Bank\u{2069}"), "{}", text.message);
+    assert_eq!(text.title, "Sign in to \u{2068}\u{202E}First Bank\u{2069} again");
+    for name in ["בנק הפועלים", "مصرف 1", "Bank\u{200F}", "a\u{2066}b", "\u{10900}"] {
+        assert_eq!(catalog.explain(&login_required(), Some(name), "en").title, format!("Sign in to \u{2068}{name}\u{2069} again"), "{name:?}");
+    }
+    // Left-to-right names go in as they are.
+    for name in ["First Platypus Bank", "Crédit Agricole", "三菱UFJ銀行", "Bank\u{FEFF}1"] {
+        assert_eq!(catalog.explain(&login_required(), Some(name), "en").title, format!("Sign in to {name} again"), "{name:?}");
+    }
+}
+
+#[test]
+fn a_text_names_the_institution_at_most_eight_times() {
+    // Red-team D9: 1e5 places and a 5.4 KB name made a title past V8's string limit.
+    let mut catalog = Catalog::default();
+    let error = catalog.define(locale("en", &[("login_required", title(&"{institution}".repeat(9)))])).unwrap_err();
+    assert_eq!(error.code, ErrorCode::InvalidCopy);
+    assert_eq!(error.message, "texts.login_required.title names {institution} more than 8 times");
+    catalog.define(locale("en", &[("login_required", title(&"{institution}".repeat(8)))])).unwrap();
+    assert_eq!(catalog.explain(&login_required(), Some("B"), "en").title, "B".repeat(8));
+}
+
+#[test]
+fn a_long_fallback_chain_is_cut_after_sixteen_locales() {
+    // Red-team D12: 10 000 chained locales made one explain take 1.3 s.
+    let mut catalog = Catalog::default();
+    for i in 0..10_000 {
+        let mut custom = locale(&format!("x{i}"), &[]);
+        custom.fallback = Some(format!("x{}", i + 1));
+        catalog.define(custom).unwrap();
+    }
+    catalog.define(locale("x10", &[("login_required", title("ten"))])).unwrap();
+    let mut fifty = locale("x50", &[("login_required", title("fifty"))]);
+    fifty.fallback = Some("x51".into());
+    catalog.define(fifty).unwrap();
+    let started = std::time::Instant::now();
+    assert_eq!(catalog.explain(&login_required(), Some("B"), "x0").title, "ten", "11 locales down");
+    assert_eq!(catalog.explain(&login_required(), Some("B"), "x35").title, "fifty", "16 locales down");
+    assert_eq!(catalog.explain(&login_required(), Some("B"), "x34").title, "Sign in to B again", "17 locales down: cut, English");
+    assert_eq!(catalog.explain(&login_required(), Some("B"), "x100").title, "Sign in to B again");
+    assert!(started.elapsed().as_millis() < 500, "{:?}", started.elapsed());
+}

@@ -86,6 +86,28 @@ fn another_connections_id_is_rejected() {
 }
 
 #[test]
+fn a_token_issued_for_another_connection_is_rejected() {
+    let exp = NOW + 3600;
+    // The response's id is right; the token's own connection claim is not (red-team D4).
+    for claim in [r#""conn_ATTACKER""#, &format!(r#""{}""#, CONNECTION.to_lowercase()), "42", "null"] {
+        let token = jwt_with_payload(format!(r#"{{"connection":{claim},"exp":{exp}}}"#));
+        let error = rejected(validate(&response(&token, &widget_url(PROD, &token), CONNECTION)), ErrorCode::InvalidTokenResponse, &["issued for another connection"]);
+        assert_token_not_in(&error.message, &token);
+    }
+    // The claim as JSON.parse decodes it, the last one winning; no claim at all is accepted.
+    let escaped: String = CONNECTION.chars().map(|c| format!("\\u{:04x}", c as u32)).collect();
+    for payload in [
+        format!(r#"{{"connection":"{escaped}","exp":{exp}}}"#),
+        format!(r#"{{"connection":"conn_ATTACKER","connection":"{CONNECTION}","exp":{exp}}}"#),
+        format!(r#"{{"exp":{exp}}}"#),
+        format!(r#"{{"nested":{{"connection":"conn_ATTACKER"}},"exp":{exp}}}"#),
+    ] {
+        let token = jwt_with_payload(&payload);
+        assert!(validate(&response(&token, &widget_url(PROD, &token), CONNECTION)).is_ok(), "{payload}");
+    }
+}
+
+#[test]
 fn expired_tokens_are_rejected() {
     for exp in [0, NOW - 3600, NOW, NOW + 30] {
         let token = jwt(exp.max(14_400));
@@ -399,7 +421,7 @@ fn five_mb_institution_id_is_passed_through_whole() {
 
 #[test]
 fn five_mb_matching_ids_are_accepted() {
-    let token = good_token();
+    let token = jwt_with_payload(format!(r#"{{"exp":{}}}"#, NOW + 3600)); // no connection claim to differ
     let id = "c".repeat(FIVE_MB);
     let repair = token::validate(&response(&token, &widget_url(PROD, &token), &id), &id, &WidgetPolicy::default(), NOW).unwrap();
     assert_eq!(repair.widget_origin, PROD);

@@ -206,7 +206,7 @@ fn prompts_follow_whether_the_customer_is_involved() {
         ("SOMETHING_NEW",      None,                                false, false),
     ];
     for &(status, reason, prompt, stop) in rows {
-        let mut payload = vec![("newStatus", status)];
+        let mut payload = vec![CONNECTION, ("newStatus", status)];
         payload.extend(reason.map(|reason| ("newStatusReason", reason)));
         let got = meaning("BANK_LINKING_CONNECTION_STATUS_CHANGE", &payload);
         assert_eq!((got.prompt_customer, got.stop_prompts), (prompt, stop), "{status} / {reason:?}");
@@ -384,4 +384,19 @@ fn a_throwing_getter_is_a_coded_error() {
 fn invalid_webhook_is_a_stable_code() {
     assert_eq!(ErrorCode::InvalidWebhook.as_str(), "INVALID_WEBHOOK");
     assert!(!ErrorCode::InvalidWebhook.retryable());
+}
+
+#[test]
+fn without_a_connection_id_nobody_is_prompted_or_released() {
+    // Red-team D16: a handler would otherwise mail the customer of "connection null".
+    for payload in [&[("newStatus", "RECONNECT_REQUIRED")][..], &[("connectionId", "  "), ("newStatus", "RECONNECT_REQUIRED")]] {
+        let got = meaning("BANK_LINKING_CONNECTION_STATUS_CHANGE", payload);
+        assert!(got.decision.is_some(), "the decision is still given");
+        assert!(!got.prompt_customer && !got.stop_prompts, "{payload:?}");
+    }
+    let deleted = meaning("BANK_LINKING_CONNECTION_DELETED", &[]);
+    assert!(!deleted.stop_prompts);
+    let numeric = J::Object(vec![("eventType", J::Text("BANK_LINKING_CONNECTION_STATUS_CHANGE")), ("payload", J::Object(vec![("connectionId", J::Number), ("newStatus", J::Text("RECONNECT_REQUIRED"))]))]);
+    assert!(!interpret(&read(&numeric).unwrap(), &Catalog::default(), "en").prompt_customer);
+    assert!(meaning("BANK_LINKING_CONNECTION_STATUS_CHANGE", &[CONNECTION, ("newStatus", "RECONNECT_REQUIRED")]).prompt_customer);
 }

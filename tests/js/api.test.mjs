@@ -177,11 +177,15 @@ test("a name is trimmed of Unicode White_Space whichever path explain takes (eve
   // js/api.js joins names into remembered templates itself unless wasm would change the name;
   // the oracle is Unicode's White_Space, which Rust's trim uses.
   const trimmed = (name) => name.replace(/^\p{White_Space}+|\p{White_Space}+$/gu, "");
+  // Names with a character of the right-to-left blocks or a bidi control go in isolated
+  // (U+2068 … U+2069), as the README lists them.
+  const bidi = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+  const placed = (name) => (bidi.test(name) ? `\u2068${name}\u2069` : name);
   for (let code = 0; code <= 0xffff; code++) {
     if (code >= 0xd800 && code <= 0xdfff) continue;
     const c = String.fromCharCode(code);
     for (const name of [`${c}Bank${c}`, `Bank${c}`, c]) {
-      const expected = trimmed(name) === "" ? "Reconnect your bank" : `Reconnect ${trimmed(name)}`;
+      const expected = trimmed(name) === "" ? "Reconnect your bank" : `Reconnect ${placed(trimmed(name))}`;
       const { title } = explain({ status: "RECONNECT_REQUIRED", institutionName: name });
       if (title !== expected) assert.fail(`U+${code.toString(16).padStart(4, "0")} in ${JSON.stringify(name)}: ${JSON.stringify(title)}`);
     }

@@ -158,13 +158,13 @@ bad("decide(BigInt) is INVALID_CONNECTION", () => {
 });
 
 bad("a proxy that throws on every get is INVALID_CONNECTION", () => {
-  const hostile = new Proxy({}, { get() { throw new Error("trap"); } });
+  const hostile = new Proxy({ status: "ACTIVE" }, { get() { throw new Error("trap"); } });
   throwsCoded(() => decide(hostile), "INVALID_CONNECTION", "reading connection.status threw");
   throwsCoded(() => explain(hostile), "INVALID_CONNECTION", "reading connection.status threw");
 });
 
 bad("options that throw on get are INVALID_OPTIONS", () => {
-  const hostile = new Proxy({}, { get() { throw new Error("trap"); } });
+  const hostile = new Proxy({ refreshAttempts: 1 }, { get() { throw new Error("trap"); } });
   throwsCoded(() => decide({ status: "ACTIVE" }, hostile), "INVALID_OPTIONS", "reading options.refreshAttempts threw");
   throwsCoded(() => explain({ status: "ACTIVE" }, hostile), "INVALID_OPTIONS", "reading options.refreshAttempts threw");
 });
@@ -224,18 +224,19 @@ bad("a returned decision mutated by the app does not change the next answer", ()
   assert.deepEqual([second.action, second.openWidget], ["new_connection", false]);
 });
 
-bad("a 5 MB status is kept, unrecognised", () => {
-  const status = "q".repeat(FIVE_MB);
-  const decision = decide({ status });
+bad("a 5 MB status is refused, naming the field; one of 20000 characters is kept, unrecognised", () => {
+  throwsCoded(() => decide({ status: "q".repeat(FIVE_MB) }), "INVALID_CONNECTION", "connection.status must be a string, got a string longer than 20000 characters");
+  const decision = decide({ status: "q".repeat(20_000) });
   assert.deepEqual([decision.recognized, decision.action, decision.code], [false, "wait", "unknown_status"]);
-  assert.equal(decision.status.length, FIVE_MB);
+  assert.equal(decision.status.length, 20_000);
   assert.equal(decision.status[0], "Q");
 });
 
-bad("a 5 MB institution name is woven in whole", () => {
-  const name = "n".repeat(FIVE_MB);
-  const text = explain({ status: "RECONNECT_REQUIRED", statusReason: "TOKEN_EXPIRED", institutionName: name });
-  assert.equal(text.title, `Reconnect ${name}`);
+bad("a 5 MB institution name is refused, naming the field; one of 20000 characters is woven in whole", () => {
+  const broken = { status: "RECONNECT_REQUIRED", statusReason: "TOKEN_EXPIRED" };
+  throwsCoded(() => explain({ ...broken, institutionName: "n".repeat(FIVE_MB) }), "INVALID_CONNECTION", "connection.institutionName must be a string or null, got a string longer than 20000 characters");
+  const name = "n".repeat(20_000);
+  assert.equal(explain({ ...broken, institutionName: name }).title, `Reconnect ${name}`);
 });
 
 bad("a NUL in the status makes it unknown", () => {
@@ -299,7 +300,7 @@ bad("locale as a Symbol is INVALID_OPTIONS", () => {
 });
 
 bad("odd locale strings fall back to English", () => {
-  for (const locale of ["__proto__", "constructor", "\u0000", "-", "es\u0000", "x".repeat(FIVE_MB)]) {
+  for (const locale of ["__proto__", "constructor", "\u0000", "-", "es\u0000", "x".repeat(20_000)]) {
     const text = explain({ status: "ACTIVE" }, { locale });
     assert.deepEqual([text.locale, text.title], ["en", "Your bank is connected"], JSON.stringify(locale.slice(0, 20)));
   }
@@ -445,10 +446,11 @@ bad("inherited and symbol-keyed codes are ignored: the locale exists with no tex
   }
 });
 
-bad("a 5 MB title is used whole", () => {
+bad("a 5 MB title is refused; one of 20000 characters is used whole", () => {
   try {
-    defineCopy("en", { login_required: { title: "t".repeat(FIVE_MB) } });
-    assert.equal(explain(BROKEN).title.length, FIVE_MB);
+    throwsCoded(() => defineCopy("en", { login_required: { title: "t".repeat(FIVE_MB) } }), "INVALID_COPY", "title must be a string or null, got a string longer than 20000 characters");
+    defineCopy("en", { login_required: { title: "t".repeat(20_000) } });
+    assert.equal(explain(BROKEN).title.length, 20_000);
   } finally {
     resetCopy();
   }
@@ -479,8 +481,9 @@ bad("a frozen null-prototype body is read", () => {
   assert.deepEqual([meaning.kind, meaning.eventId, meaning.requestId], ["test", "e1", "r1"]);
 });
 
-bad("a 5 MB event type is an unknown event", () => {
-  const meaning = interpretWebhook({ eventType: "E".repeat(FIVE_MB) });
+bad("a 5 MB event type is INVALID_WEBHOOK; one of 20000 characters is an unknown event", () => {
+  throwsCoded(() => interpretWebhook({ eventType: "E".repeat(FIVE_MB) }), "INVALID_WEBHOOK", "eventType must be a string");
+  const meaning = interpretWebhook({ eventType: "E".repeat(20_000) });
   assert.equal(meaning.kind, "unknown");
 });
 
@@ -666,7 +669,7 @@ bad("an expired token fails INVALID_TOKEN_RESPONSE", async () => {
 });
 
 bad("a 5 MB connectToken fails INVALID_TOKEN_RESPONSE with a short message", async () => {
-  const error = await failedWith(Promise.resolve(answer("A".repeat(FIVE_MB))), "INVALID_TOKEN_RESPONSE", "connectToken is not a JWT");
+  const error = await failedWith(Promise.resolve(answer("A".repeat(FIVE_MB))), "INVALID_TOKEN_RESPONSE", "connectToken must be a string or null, got a string longer than 20000 characters");
   assert.ok(error.message.length < 400);
 });
 
@@ -815,7 +818,10 @@ test("the remembered answers do not keep huge inputs alive", () => {
     const gc = globalThis.gc;
     gc(); const before = process.memoryUsage().heapUsed;
     const base = "x".repeat(${FIVE_MB});
-    for (let i = 0; i < 20; i++) explain({ status: "RECONNECT_REQUIRED", institutionName: base + i });
+    for (let i = 0; i < 20; i++) {
+      explain({ status: "RECONNECT_REQUIRED", institutionName: (base + i).slice(-20_000) });
+      try { explain({ status: "RECONNECT_REQUIRED", institutionName: base + i }); } catch {} // refused, kept nowhere
+    }
     gc(); console.log(Math.round((process.memoryUsage().heapUsed - before) / 1e6));
   `, ["--expose-gc"]);
   assert.equal(result.status, 0, result.stderr);
