@@ -73,6 +73,14 @@ export type Code =
   | "expired"
   | "deleted"
   | "unknown_status";
+/** Stable machine code of a `triage` summary. */
+export type SummaryCode =
+  | "summary_empty"
+  | "summary_healthy"
+  | "summary_updating"
+  | "summary_optional"
+  | "summary_one"
+  | "summary_some";
 /** Meld operations (and waiting or nothing). */
 export type Operation =
   | "refresh"
@@ -158,6 +166,7 @@ export interface Connection {
   optionalProducts?: Product[] | null;
   serviceProviderDetails?: { serviceProvider?: string | null; [key: string]: unknown } | null;
   duplicateConnectionIds?: string[] | null;
+  activeDuplicateConnectionId?: string | null;
   [key: string]: unknown;
 }
 
@@ -242,6 +251,42 @@ export interface DefineCopyOptions {
   yourInstitution?: string;
 }
 
+export interface TriageOptions extends ExplainOptions {
+  /** Keep DELETED connections (left out by default: nothing can be done with them). */
+  includeDeleted?: boolean;
+}
+
+/** One connection the customer should see. */
+export interface TriageItem<C extends Connection = Connection> {
+  /** The app's own object, as given. */
+  connection: C;
+  decision: Decision;
+  explanation: Explanation;
+  /** Meld's inactive duplicates of this connection (reference §10), never prompted on their own. */
+  duplicates: C[];
+}
+
+/** One line for the whole list, e.g. "2 of your banks need you". Plain text. */
+export interface TriageSummary {
+  /** Items whose decision needs the customer, required or recommended. */
+  needsAttention: number;
+  /** The highest urgency among the items. */
+  urgency: Urgency;
+  code: SummaryCode;
+  title: string;
+  message: string;
+  /** "Fix all" / "Fix it" when some item opens the widget, else null. */
+  actionLabel: string | null;
+  severity: Severity;
+  locale: string;
+}
+
+export interface Triage<C extends Connection = Connection> {
+  /** By urgency (required, recommended, optional, none), then the app's order. */
+  items: TriageItem<C>[];
+  summary: TriageSummary;
+}
+
 /** Does this connection need the customer, and what should the app do? */
 export function decide(connection: Connection, options?: DecideOptions): Decision;
 /** Words for the UI: title, message, button label and severity. */
@@ -252,7 +297,13 @@ export function advise(connection: Connection, intent: Intent, options?: AdviseO
  * Adds or overrides wording for a locale, keyed by verdict code. Templates may use
  * `{institution}`. Unknown codes throw `INVALID_COPY`.
  */
-export function defineCopy(locale: string, texts: Partial<Record<Code, CopyText>>, options?: DefineCopyOptions): void;
+export function defineCopy(locale: string, texts: Partial<Record<Code | SummaryCode, CopyText>>, options?: DefineCopyOptions): void;
+/**
+ * A customer's whole list: which connections need them and which first, Meld's duplicates
+ * folded in, with one summary. Bad elements throw the coded errors of decide(), naming their
+ * index; more than 5,000 connections throw INVALID_CONNECTION (triage them in pages).
+ */
+export function triage<C extends Connection>(connections: readonly C[], options?: TriageOptions): Triage<C>;
 /** Forgets every `defineCopy`. */
 export function resetCopy(): void;
 /** Every status × reason the rules name (`statusReason: null` for no/unknown reason). */

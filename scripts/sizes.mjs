@@ -14,9 +14,13 @@ export const MODULES = { core: "core", flow: "flow", node: "core,flow,webhooks" 
  */
 export const PAYLOADS = [
   // A status page: `import { decide, explain, advise, defineCopy } from "meld-repair"` and the element.
-  { name: "status page", files: ["index.js", "element.js", "core.wasm"], budget: 36 * 1024 },
+  // Raised from 36 KB for issue #13 (35.5 → 41.2 KB measured): triage() in core.wasm, 24,916 →
+  // 30,119 B gzip (a list read, duplicates folded, the summary worded in two locales), and
+  // RepairFlow's follow-up options and events in index.js, 7.0 → 7.6 KB.
+  { name: "status page", files: ["index.js", "element.js", "core.wasm"], budget: 42 * 1024 },
   // What `new RepairFlow(…)`, `prefetch` or `start` load on top.
-  { name: "repair flow on intent", files: ["flow.js", "flow.wasm"], budget: 40 * 1024 },
+  // Raised from 40 KB for issue #13's follow-up loop in flow.js (39.8 → 40.1 KB measured).
+  { name: "repair flow on intent", files: ["flow.js", "flow.wasm"], budget: 41 * 1024 },
 ];
 
 function measure(bytes) {

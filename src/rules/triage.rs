@@ -110,32 +110,30 @@ pub fn triage(list: &[Listed], options: &TriageOptions, catalog: &Catalog) -> Tr
     let locale = options.locale.as_deref().unwrap_or(DEFAULT_LOCALE);
     let decisions: Vec<Decision> = list.iter().map(|listed| decide(Situation::of(&listed.connection), options.decide)).collect();
     let shown: Vec<bool> = decisions.iter().map(|decision| options.include_deleted || decision.standing() != Some(super::Standing::Deleted)).collect();
-    // Each id's first place in the list, sorted for lookup (5,000 connections, mostly no duplicates).
-    let mut ids: Vec<(&str, usize)> = list.iter().enumerate().filter_map(|(at, listed)| Some((listed.connection.id.as_deref()?, at))).collect();
-    ids.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
-    ids.dedup_by(|later, first| later.0 == first.0);
-    let targets: Vec<Option<usize>> = (0..list.len()).map(|index| duplicate_of(list, &ids, &decisions, &shown, index)).collect();
+    let targets: Vec<Option<usize>> = (0..list.len()).map(|index| duplicate_of(list, &decisions, &shown, index)).collect();
     let mut duplicates: Vec<Vec<usize>> = vec![Vec::new(); list.len()];
     for (index, target) in targets.iter().enumerate() {
         if let Some(target) = *target {
             duplicates[target].push(index);
         }
     }
+    // Most urgent first, the app's order within an urgency: one pass per urgency, no sort
+    // (a stable sort would add kilobytes to the status page's wasm).
     let mut items: Vec<Item> = Vec::new();
-    for (index, decision) in decisions.iter().enumerate() {
-        if !shown[index] || targets[index].is_some() {
-            continue;
+    for &urgency in Urgency::ALL {
+        for (index, decision) in decisions.iter().enumerate() {
+            if decision.verdict.urgency != urgency || !shown[index] || targets[index].is_some() {
+                continue;
+            }
+            let connection = &list[index].connection;
+            items.push(Item {
+                index,
+                decision: decision.clone(),
+                explanation: catalog.explain(decision, connection.institution_name.as_deref(), locale),
+                duplicates: std::mem::take(&mut duplicates[index]),
+            });
         }
-        let connection = &list[index].connection;
-        items.push(Item {
-            index,
-            decision: decision.clone(),
-            explanation: catalog.explain(decision, connection.institution_name.as_deref(), locale),
-            duplicates: std::mem::take(&mut duplicates[index]),
-        });
     }
-    // Stable: equal urgency keeps the app's order.
-    items.sort_by_key(|item| std::cmp::Reverse(item.decision.verdict.urgency));
     let summary = summarize(&items, list, catalog, locale);
     Triage { items, summary }
 }
@@ -144,7 +142,7 @@ pub fn triage(list: &[Listed], options: &TriageOptions, catalog: &Catalog) -> Tr
 /// duplicates is in the list: the active duplicate Meld names, else the first other id of
 /// `duplicateConnectionIds` (most recently aggregated first). Only inactive duplicates fold, so
 /// a connection that needs the customer is never hidden behind another.
-fn duplicate_of(list: &[Listed], ids: &[(&str, usize)], decisions: &[Decision], shown: &[bool], index: usize) -> Option<usize> {
+fn duplicate_of(list: &[Listed], decisions: &[Decision], shown: &[bool], index: usize) -> Option<usize> {
     if decisions[index].action() != Action::ResolveDuplicate {
         return None;
     }
@@ -152,7 +150,7 @@ fn duplicate_of(list: &[Listed], ids: &[(&str, usize)], decisions: &[Decision], 
     // A target is never an inactive duplicate itself: no chains, no cycles.
     let find = |id: &str| {
         (Some(id) != own)
-            .then(|| ids.binary_search_by(|(known, _)| (*known).cmp(id)).ok().map(|found| ids[found].1))
+            .then(|| list.iter().position(|other| other.connection.id.as_deref() == Some(id)))
             .flatten()
             .filter(|&other| shown[other] && decisions[other].action() != Action::ResolveDuplicate)
     };
