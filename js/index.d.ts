@@ -448,6 +448,23 @@ export interface RepairFlowOptions {
   locale?: string;
   onEvent?: (event: WidgetEvent) => void;
   onStateChange?: (state: FlowState) => void;
+  /**
+   * After `completed`, follow the connection back to health: GET `statusUrl?connectionId=…`
+   * (with `headers`; `createConnectionHandler` answers it) until decide() neither opens the
+   * widget nor says to wait, or `follow.timeoutMs` passes.
+   */
+  statusUrl?: string;
+  /** Instead of statusUrl: read the connection yourself. */
+  fetchConnection?: (connectionId: string, init: { signal: AbortSignal }) => Promise<Connection>;
+  /** The follow-up's backoff and bound, in ms: defaults 2 000, doubling up to 30 000, for at most 120 000. */
+  follow?: { intervalMs?: number; maxIntervalMs?: number; timeoutMs?: number };
+}
+
+/** How a follow-up ended: `healthy`, the bound passed (`timed_out`), or close()/destroy() (`stopped`); the last connection seen. */
+export interface FollowResult {
+  status: "healthy" | "timed_out" | "stopped";
+  connection: Connection | null;
+  decision: Decision | null;
 }
 
 export type RepairOutcome =
@@ -455,12 +472,19 @@ export type RepairOutcome =
   | { status: "cancelled"; connectionId: string; decision: Decision; metadata: null; reason: "customer_closed" | "app_closed" | "page_hidden"; error: null; dataArrivesByWebhook: false; note: null }
   | { status: "failed"; connectionId: string; decision: Decision; metadata: null; reason: null; error: MeldRepairError; dataArrivesByWebhook: false; note: null }
   | { status: "not_needed"; connectionId: string | null; decision: Decision };
+// With statusUrl or fetchConnection, a completed outcome's `followUp` resolves with how the
+// follow-up ended; null otherwise.
+export type FollowedOutcome = RepairOutcome & { followUp?: Promise<FollowResult> | null };
 
 export interface RepairFlowEventMap {
   /** The state changed; `detail` is the new state (as `onStateChange`). */
   statechange: CustomEvent<FlowState>;
   /** The widget posted an event; `detail` is it (as `onEvent`). */
   widgetevent: CustomEvent<WidgetEvent>;
+  /** The follow-up read the connection again (each look). */
+  connectionupdate: CustomEvent<{ connection: Connection; decision: Decision }>;
+  /** The follow-up ended. */
+  followend: CustomEvent<FollowResult>;
 }
 
 /**
@@ -477,7 +501,9 @@ export class RepairFlow extends EventTarget {
   /** Gets and caches the token ahead of the click; resolves true when one is ready, never rejects. */
   prefetch(connection: Connection): Promise<boolean>;
   /** Decides, fetches the token, shows the widget; resolves exactly once. */
-  start(connection: Connection): Promise<RepairOutcome>;
+  start(connection: Connection): Promise<FollowedOutcome>;
+  /** Whether a repaired connection is being followed back to health. */
+  readonly following: boolean;
   /** Force-closes the running session; it resolves `cancelled` with reason `app_closed`. */
   close(): void;
   /** Closes and forgets every cached token (on logout). Later `start()` calls reject `SESSION_CLOSED`. */
