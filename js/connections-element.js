@@ -1,8 +1,8 @@
 // <meld-connections>: a customer's whole list of banks (`import "meld-repair/connections"`). One
 // summary from triage() in a live region, a list under a heading with one
 // <meld-connection-status> per item (Meld's inactive duplicates folded in), and "Fix all",
-// which repairs the items that need the widget one session at a time through one shared
-// RepairFlow: a cancel (or a failure) stops the chain. With `status-url` each repaired
+// which repairs the items that need the widget one after another, one session at a time: a
+// cancel (or a failure) stops the chain. With `status-url` each repaired
 // connection is followed back to health and the list re-triaged as it comes back.
 // Like the element, it defines nothing outside a DOM.
 import { MeldRepairError } from "./errors.js";
@@ -77,7 +77,8 @@ export class MeldConnections extends Base {
   #rows = new Map();
   /** Ids repaired and not yet seen healthy: the summary counts them as updating. */
   #updating = new Set();
-  #flow = null;
+  /** connection id → the card's RepairFlow. */
+  #flows = new Map();
   #fixing = false;
 
   constructor() {
@@ -136,7 +137,7 @@ export class MeldConnections extends Base {
 
   disconnectedCallback() {
     queueMicrotask(() => {
-      if (!this.isConnected) this.#dropFlow();
+      if (!this.isConnected) this.#dropFlows();
     });
   }
 
@@ -150,7 +151,7 @@ export class MeldConnections extends Base {
         this.#error = new MeldRepairError("INVALID_CONNECTION", `the connections attribute is not valid JSON (${error.message})`);
       }
     } else if (name !== "heading") {
-      this.#dropFlow(); // a new flow from the new attributes, once no session runs
+      this.#dropFlows(); // new flows from the new attributes
     }
     this.#update();
   }
@@ -181,45 +182,44 @@ export class MeldConnections extends Base {
     return outcomes;
   }
 
-  /** One RepairFlow for every card: the flow itself keeps to one session at a time. */
-  #sharedFlow() {
-    if (this.#flow) return this.#flow;
+  /**
+   * The card's RepairFlow, made here rather than by the card so that it carries `status-url`
+   * and this element hears its follow-up. One per card: a flow's states are its one session's,
+   * and every card shows the states of its flow.
+   */
+  #flowFor(id) {
+    const existing = this.#flows.get(id);
+    if (existing) return existing;
     const tokenUrl = this.getAttribute("token-url");
-    if (!tokenUrl) return null; // each card reports the missing token-url when clicked
+    if (!tokenUrl) return null; // the card reports the missing token-url when clicked
     const options = { tokenUrl, allowInsecureLoopback: this.hasAttribute("allow-insecure-loopback"), locale: this.#locale() };
     const mode = this.getAttribute("mode")?.trim();
     if (mode) options.mode = mode;
     const origins = this.getAttribute("allowed-widget-origins")?.trim();
     if (origins) options.allowedWidgetOrigins = origins.split(/\s+/);
     const statusUrl = this.getAttribute("status-url");
-    if (statusUrl) options.statusUrl = statusUrl;
-    // The follow-up's first wait and bound, in ms (RepairFlow's `follow`).
-    const follow = {};
-    for (const [name, key] of [["follow-interval", "intervalMs"], ["follow-timeout", "timeoutMs"]]) {
-      if (this.hasAttribute(name)) follow[key] = Number(this.getAttribute(name));
+    if (statusUrl) {
+      options.statusUrl = statusUrl;
+      // The follow-up's first wait and bound, in ms (RepairFlow's `follow`).
+      options.follow = {};
+      for (const [name, key] of [["follow-interval", "intervalMs"], ["follow-timeout", "timeoutMs"]]) {
+        if (this.hasAttribute(name)) options.follow[key] = Number(this.getAttribute(name));
+      }
     }
-    if (statusUrl) options.follow = follow;
     const flow = new RepairFlow(options);
     flow.addEventListener("statechange", (event) => {
-      if (event.detail === "completed") this.#markUpdating(flow);
+      if (event.detail !== "completed" || this.#flows.get(id) !== flow) return;
+      // Repaired: it counts as updating until it is seen settled.
+      this.#updating.add(id);
+      this.#parts.note.textContent = ui(this.#locale()).updating;
+      this.#update();
     });
     flow.addEventListener("connectionupdate", (event) => this.#fresh(event.detail.connection));
     flow.addEventListener("followend", (event) => {
       if (event.detail.status === "timed_out") this.#parts.note.textContent = ui(this.#locale()).stillUpdating;
     });
-    this.#flow = flow;
+    this.#flows.set(id, flow);
     return flow;
-  }
-
-  #repairing = null;
-
-  /** The card whose session just completed: its connection counts as updating until it is seen again. */
-  #markUpdating(flow) {
-    const id = this.#repairing;
-    if (flow !== this.#flow || id === null) return;
-    this.#updating.add(id);
-    this.#parts.note.textContent = ui(this.#locale()).updating;
-    this.#update();
   }
 
   /** A connection read again (the follow-up, or the app setting `connections`): replaced by id. */
@@ -229,9 +229,10 @@ export class MeldConnections extends Base {
     this.#update();
   }
 
-  #dropFlow() {
-    this.#flow?.destroy();
-    this.#flow = null;
+  /** Forgets the cards' flows (a running session ends `cancelled`); new ones come from the attributes. */
+  #dropFlows() {
+    for (const flow of this.#flows.values()) flow.destroy();
+    this.#flows.clear();
   }
 
   #locale() {
@@ -283,7 +284,6 @@ export class MeldConnections extends Base {
     if (this.#fixing) button.setAttribute("aria-disabled", "true");
     else button.removeAttribute("aria-disabled");
 
-    const flow = this.#sharedFlow();
     const rows = [];
     const seen = new Set();
     for (const [at, item] of this.#triage.items.entries()) {
@@ -293,9 +293,6 @@ export class MeldConnections extends Base {
       if (!row) {
         row = node("li", { part: "item" });
         const card = node("meld-connection-status");
-        card.addEventListener("meld-repair-state", (event) => {
-          if (event.detail.state === "fetching_token" || event.detail.state === "open") this.#repairing = event.detail.connectionId;
-        });
         row.append(card, node("p", { part: "duplicates", class: "duplicates", hidden: "" }));
         this.#rows.set(id, row);
       }
@@ -305,13 +302,19 @@ export class MeldConnections extends Base {
         if (value === null) card.removeAttribute(name);
         else if (card.getAttribute(name) !== value) card.setAttribute(name, value);
       }
+      const flow = item.connection.id ? this.#flowFor(item.connection.id) : null;
       if (flow && card.flow !== flow) card.flow = flow;
       if (card.connection !== item.connection) card.connection = item.connection;
       duplicates.hidden = item.duplicates.length === 0;
       duplicates.textContent = item.duplicates.length === 0 ? "" : text.duplicates;
       rows.push(row);
     }
-    for (const id of [...this.#rows.keys()]) if (!seen.has(id)) this.#rows.delete(id);
+    for (const id of [...this.#rows.keys()]) {
+      if (seen.has(id)) continue;
+      this.#rows.delete(id);
+      this.#flows.get(id)?.destroy();
+      this.#flows.delete(id);
+    }
     // Moving rows that are already in place would disconnect their cards: only when the order changed.
     if (rows.length !== list.children.length || rows.some((row, at) => list.children[at] !== row)) list.replaceChildren(...rows);
   }

@@ -4,6 +4,7 @@
 // ACTIVE, and a follow-up whose bound passes.
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
+import { explain } from "meld-repair";
 import { launchBrowser, openPage, startSim } from "./harness.mjs";
 
 const WIDGET = "[data-meld-repair-widget]";
@@ -60,7 +61,7 @@ test("one summary, a list under a heading, by urgency, the duplicate folded into
   assert.equal(shown.heading, "Your banks");
   assert.ok(shown.labelledBy);
   assert.deepEqual([shown.summaryRole, shown.summaryLive], ["status", "polite"]);
-  assert.equal(shown.title, "2 of your banks need you");
+  assert.equal(shown.title, "3 of your banks need you"); // two reconnects and an expiring access
   assert.equal(shown.fixAll, "Fix all");
   assert.deepEqual(shown.items.map((item) => item.id), ["conn_login_required", "conn_token_expired", "conn_access_expiring_soon", "conn_active", "conn_institution_unavailable"]);
   assert.ok(shown.items.every((item) => item.tag === "li"));
@@ -91,7 +92,11 @@ test("Fix all repairs one at a time, each followed back to ACTIVE; a cancel stop
   assert.equal(sim.meldApi.connection("conn_login_required").status, "ACTIVE");
   const shown = await view(page);
   assert.equal(shown.title, "2 of your banks need you"); // token_expired, access_expiring_soon
-  assert.equal(shown.items.find((item) => item.id === "conn_login_required").title, "First Platypus Bank is connected".replace(/^.*$/, shown.items.find((item) => item.id === "conn_login_required").title));
+  // Each card shows its own repair only: the one never opened is untouched.
+  const states = await page.evaluate(() => [...document.getElementById("banks").shadowRoot.querySelectorAll("meld-connection-status")].map((card) => [card.connection.id, card.state]));
+  assert.deepEqual(states.find(([id]) => id === "conn_access_expiring_soon"), ["conn_access_expiring_soon", "idle"]);
+  const repaired = sim.meldApi.connection("conn_login_required");
+  assert.equal(shown.items.find((item) => item.id === "conn_login_required").title, explain(repaired).title);
   assert.ok(sim.meldApi.webhooks().some((event) => event.eventType === "BANK_LINKING_ACCOUNTS_UPDATED" && event.payload.connectionId === "conn_login_required"));
   assert.deepEqual(await session.problems(), []);
   await session.close();
@@ -101,7 +106,7 @@ test("a follow-up whose bound passes says: still updating, check back later", as
   sim.setConfig({ aggregationDelayMs: 60_000 });
   const session = await openBanks("&follow-interval=100&follow-timeout=800");
   const { page } = session;
-  await page.evaluate(() => document.getElementById("banks").shadowRoot.querySelector("li meld-connection-status").start());
+  await page.evaluate(() => void document.getElementById("banks").shadowRoot.querySelector("li meld-connection-status").start());
   await logIn(page);
   await page.waitForFunction(() => window.meldConnectionsEvents.some((e) => e.type === "meld-repair-outcome"));
   let shown = await view(page);
