@@ -42,9 +42,11 @@ test("the widget origin's POST /completed reaches the simulated API; reset() can
   assert.throws(() => sim.setConfig({ aggregationDelayMs: -1 }), /invalid aggregationDelayMs/);
   const token = await mint(sim.meldApi, "conn_token_expired");
   const unknown = await fetch(`${sim.widgetOrigin}/completed`, { method: "POST", body: "nope" });
-  assert.equal(unknown.status, 404);
+  assert.equal(unknown.status, 204);
+  assert.deepEqual(sim.meldApi.webhooks(), []);
   const known = await fetch(`${sim.widgetOrigin}/completed`, { method: "POST", body: token });
   assert.equal(known.status, 204);
+  assert.deepEqual(sim.meldApi.webhooks().map((event) => event.payload.connectionId), ["conn_token_expired", "conn_token_expired"]);
   await delay(250);
   assert.equal(sim.meldApi.connection("conn_token_expired").status, "ACTIVE");
   // A reset forgets a pending aggregation.
