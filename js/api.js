@@ -17,7 +17,7 @@ const definedCopy = new Map();
 
 /** Binds the API to an initialised wasm-bindgen glue module (core or node). */
 export function useCore(glue) {
-  core = guarded(glue, ["decide", "explain", "explainTemplate", "advise", "defineCopy", "resetCopy", "knownSituations", "interpretWebhook"], () => {
+  core = guarded(glue, ["decide", "explain", "explainTemplate", "advise", "defineCopy", "resetCopy", "knownSituations", "interpretWebhook", "triage"], () => {
     for (const args of definedCopy.values()) core.defineCopy(...args);
   });
 }
@@ -124,6 +124,11 @@ export function explain(connection, options) {
 
 export function advise(connection, intent, options) {
   return core.advise(connection, intent, options);
+}
+
+/** A customer's whole list at once: one crossing into wasm, the app's objects handed back. */
+export function triage(connections, options) {
+  return core.triage(connections, options);
 }
 
 export function knownSituations() {

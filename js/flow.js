@@ -9,3 +9,4 @@ await loadWasm(init, new URL("./flow.wasm", import.meta.url));
 
 export const wasm = guarded(glue, FLOW_EXPORTS);
 export { RepairSession } from "./repair-session.js";
+export { followConnection } from "./follow.js";

@@ -73,6 +73,14 @@ export type Code =
   | "expired"
   | "deleted"
   | "unknown_status";
+/** Stable machine code of a `triage` summary. */
+export type SummaryCode =
+  | "summary_empty"
+  | "summary_healthy"
+  | "summary_updating"
+  | "summary_optional"
+  | "summary_one"
+  | "summary_some";
 /** Meld operations (and waiting or nothing). */
 export type Operation =
   | "refresh"
@@ -158,6 +166,7 @@ export interface Connection {
   optionalProducts?: Product[] | null;
   serviceProviderDetails?: { serviceProvider?: string | null; [key: string]: unknown } | null;
   duplicateConnectionIds?: string[] | null;
+  activeDuplicateConnectionId?: string | null;
   [key: string]: unknown;
 }
 
@@ -242,6 +251,42 @@ export interface DefineCopyOptions {
   yourInstitution?: string;
 }
 
+export interface TriageOptions extends ExplainOptions {
+  /** Keep DELETED connections (left out by default: nothing can be done with them). */
+  includeDeleted?: boolean;
+}
+
+/** One connection the customer should see. */
+export interface TriageItem<C extends Connection = Connection> {
+  /** The app's own object, as given. */
+  connection: C;
+  decision: Decision;
+  explanation: Explanation;
+  /** Meld's inactive duplicates of this connection (reference §10), never prompted on their own. */
+  duplicates: C[];
+}
+
+/** One line for the whole list, e.g. "2 of your banks need you". Plain text. */
+export interface TriageSummary {
+  /** Items whose decision needs the customer, required or recommended. */
+  needsAttention: number;
+  /** The highest urgency among the items. */
+  urgency: Urgency;
+  code: SummaryCode;
+  title: string;
+  message: string;
+  /** "Fix all" / "Fix it" when some item opens the widget, else null. */
+  actionLabel: string | null;
+  severity: Severity;
+  locale: string;
+}
+
+export interface Triage<C extends Connection = Connection> {
+  /** By urgency (required, recommended, optional, none), then the app's order. */
+  items: TriageItem<C>[];
+  summary: TriageSummary;
+}
+
 /** Does this connection need the customer, and what should the app do? */
 export function decide(connection: Connection, options?: DecideOptions): Decision;
 /** Words for the UI: title, message, button label and severity. */
@@ -252,7 +297,13 @@ export function advise(connection: Connection, intent: Intent, options?: AdviseO
  * Adds or overrides wording for a locale, keyed by verdict code. Templates may use
  * `{institution}`. Unknown codes throw `INVALID_COPY`.
  */
-export function defineCopy(locale: string, texts: Partial<Record<Code, CopyText>>, options?: DefineCopyOptions): void;
+export function defineCopy(locale: string, texts: Partial<Record<Code | SummaryCode, CopyText>>, options?: DefineCopyOptions): void;
+/**
+ * A customer's whole list: which connections need them and which first, Meld's duplicates
+ * folded in, with one summary. Bad elements throw the coded errors of decide(), naming their
+ * index; more than 5,000 connections throw INVALID_CONNECTION (triage them in pages).
+ */
+export function triage<C extends Connection>(connections: readonly C[], options?: TriageOptions): Triage<C>;
 /** Forgets every `defineCopy`. */
 export function resetCopy(): void;
 /** Every status × reason the rules name (`statusReason: null` for no/unknown reason). */
@@ -397,6 +448,23 @@ export interface RepairFlowOptions {
   locale?: string;
   onEvent?: (event: WidgetEvent) => void;
   onStateChange?: (state: FlowState) => void;
+  /**
+   * After `completed`, follow the connection back to health: GET `statusUrl?connectionId=…`
+   * (with `headers`; `createConnectionHandler` answers it) until decide() neither opens the
+   * widget nor says to wait, or `follow.timeoutMs` passes.
+   */
+  statusUrl?: string;
+  /** Instead of statusUrl: read the connection yourself. */
+  fetchConnection?: (connectionId: string, init: { signal: AbortSignal }) => Promise<Connection>;
+  /** The follow-up's backoff and bound, in ms: defaults 2 000, doubling up to 30 000, for at most 120 000. */
+  follow?: { intervalMs?: number; maxIntervalMs?: number; timeoutMs?: number };
+}
+
+/** How a follow-up ended: `healthy`, the bound passed (`timed_out`), or close()/destroy() (`stopped`); the last connection seen. */
+export interface FollowResult {
+  status: "healthy" | "timed_out" | "stopped";
+  connection: Connection | null;
+  decision: Decision | null;
 }
 
 export type RepairOutcome =
@@ -404,12 +472,19 @@ export type RepairOutcome =
   | { status: "cancelled"; connectionId: string; decision: Decision; metadata: null; reason: "customer_closed" | "app_closed" | "page_hidden"; error: null; dataArrivesByWebhook: false; note: null }
   | { status: "failed"; connectionId: string; decision: Decision; metadata: null; reason: null; error: MeldRepairError; dataArrivesByWebhook: false; note: null }
   | { status: "not_needed"; connectionId: string | null; decision: Decision };
+// With statusUrl or fetchConnection, a completed outcome's `followUp` resolves with how the
+// follow-up ended; null otherwise.
+export type FollowedOutcome = RepairOutcome & { followUp?: Promise<FollowResult> | null };
 
 export interface RepairFlowEventMap {
   /** The state changed; `detail` is the new state (as `onStateChange`). */
   statechange: CustomEvent<FlowState>;
   /** The widget posted an event; `detail` is it (as `onEvent`). */
   widgetevent: CustomEvent<WidgetEvent>;
+  /** The follow-up read the connection again (each look). */
+  connectionupdate: CustomEvent<{ connection: Connection; decision: Decision }>;
+  /** The follow-up ended. */
+  followend: CustomEvent<FollowResult>;
 }
 
 /**
@@ -426,7 +501,9 @@ export class RepairFlow extends EventTarget {
   /** Gets and caches the token ahead of the click; resolves true when one is ready, never rejects. */
   prefetch(connection: Connection): Promise<boolean>;
   /** Decides, fetches the token, shows the widget; resolves exactly once. */
-  start(connection: Connection): Promise<RepairOutcome>;
+  start(connection: Connection): Promise<FollowedOutcome>;
+  /** Whether a repaired connection is being followed back to health. */
+  readonly following: boolean;
   /** Force-closes the running session; it resolves `cancelled` with reason `app_closed`. */
   close(): void;
   /** Closes and forgets every cached token (on logout). Later `start()` calls reject `SESSION_CLOSED`. */

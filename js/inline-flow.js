@@ -10,3 +10,4 @@ await loadWasm(init, inlined(flow));
 
 export const wasm = guarded(glue, FLOW_EXPORTS);
 export { RepairSession } from "./repair-session.js";
+export { followConnection } from "./follow.js";

@@ -12,13 +12,14 @@ import { useCore } from "./api.js";
 import { guarded } from "./instance.js";
 import { provideFlow } from "./repair-flow.js";
 import { FLOW_EXPORTS, RepairSession } from "./repair-session.js";
+import { followConnection } from "./follow.js";
 
 glue.initSync({ module: gunzipSync(Buffer.from(node, "base64")) });
 useCore(glue);
-const flow = { wasm: guarded(glue, FLOW_EXPORTS), RepairSession };
+const flow = { wasm: guarded(glue, FLOW_EXPORTS), RepairSession, followConnection };
 provideFlow(() => flow);
 
-export { advise, decide, defineCopy, explain, interpretWebhook, knownSituations, resetCopy } from "./api.js";
+export { advise, decide, defineCopy, explain, interpretWebhook, knownSituations, resetCopy, triage } from "./api.js";
 export { MeldRepairError } from "./errors.js";
 export { RepairFlow } from "./repair-flow.js";
 export { verifyWebhookSignature } from "./webhook-signature.js";

@@ -4,6 +4,7 @@
 // (js/repair-session.js), whose module and wasm load when the app constructs a RepairFlow.
 import { decide } from "./api.js";
 import { MeldRepairError } from "./errors.js";
+import { readFollowOptions } from "./follow.js";
 import { reserveWindow } from "./widget.js";
 
 /**
@@ -54,9 +55,11 @@ function readOptions(options) {
   }
   if (typeof locale !== "string") throw invalidOption('locale must be a string such as "en" or "es-MX"');
   if (typeof allowInsecureLoopback !== "boolean") throw invalidOption("allowInsecureLoopback must be a boolean");
+  const checkedHeaders = plainHeaders(headers);
   return {
     tokenUrl: tokenUrl === undefined ? undefined : absoluteUrl(tokenUrl),
-    headers: plainHeaders(headers),
+    headers: checkedHeaders,
+    follow: readFollowOptions(given, checkedHeaders),
     fetchToken, mode, container, timeoutMs, retries, width, height, locale, onEvent, onStateChange,
     allowInsecureLoopback, allowedWidgetOrigins,
   };
@@ -114,6 +117,10 @@ export class RepairFlow extends EventTarget {
   #session = null;
   #destroyed = false;
   #announcing = [];
+  /** Aborts the follow-up of the last completed repair. */
+  #following = null;
+  /** The follow-up loop, from the flow's module. */
+  #followConnection = null;
 
   constructor(options) {
     super();
@@ -130,7 +137,10 @@ export class RepairFlow extends EventTarget {
       },
     };
     const flow = loadFlow();
-    const drive = ({ wasm, RepairSession }) => (this.#loaded = new RepairSession(wasm, checked, host));
+    const drive = ({ wasm, RepairSession, followConnection }) => {
+      this.#followConnection = followConnection;
+      return (this.#loaded = new RepairSession(wasm, checked, host));
+    };
     if (flow instanceof Promise) {
       this.#driver = flow.then(drive);
       this.#driver.catch(() => {}); // reported by prefetch() and start(), not as an unhandled rejection
@@ -216,7 +226,7 @@ export class RepairFlow extends EventTarget {
     const reserved = this.#options.mode === "iframe" ? undefined : reserveWindow(this.#options.mode, this.#options.width, this.#options.height);
     const session = { connectionId, promise: null };
     this.#session = session;
-    session.promise = this.#loaded
+    const running = this.#loaded
       ? this.#loaded.start(connection, decision, reserved, institutionName)
       : this.#driver.then(
         (driver) => driver.start(connection, decision, reserved, institutionName),
@@ -226,17 +236,44 @@ export class RepairFlow extends EventTarget {
           throw error;
         },
       );
+    session.promise = running.then((outcome) => this.#followUp(outcome));
     return session.promise;
+  }
+
+  /**
+   * After `completed`, with `statusUrl` or `fetchConnection`: follows the connection back to
+   * health (js/follow.js), a `connectionupdate` event per fresh connection and `followend` at
+   * the end; the outcome's `followUp` resolves with how it ended.
+   */
+  #followUp(outcome) {
+    const follow = this.#options.follow;
+    if (!follow || outcome.status !== "completed" || this.#destroyed) return { ...outcome, followUp: null };
+    this.#following?.abort();
+    const controller = (this.#following = new AbortController());
+    const onUpdate = (update) => this.dispatchEvent(new CustomEvent("connectionupdate", { detail: update }));
+    const followUp = this.#followConnection(outcome.connectionId, follow, controller.signal, onUpdate, decide).then((result) => {
+      if (this.#following === controller) this.#following = null;
+      this.dispatchEvent(new CustomEvent("followend", { detail: result }));
+      return result;
+    });
+    return { ...outcome, followUp };
+  }
+
+  /** Whether a repaired connection is being followed back to health. */
+  get following() {
+    return this.#following !== null;
   }
 
   /** Force-closes the running session (logout, route change): it resolves `cancelled`. */
   close() {
+    this.#following?.abort();
     if (this.#session) this.#withDriver((driver) => driver.close());
   }
 
   /** Closes the session and forgets every cached token (call it on logout). */
   destroy() {
     this.#destroyed = true;
+    this.#following?.abort();
     this.#withDriver((driver) => driver.destroy());
   }
 

@@ -74,7 +74,7 @@ const common = {
   bundle: true,
   format: "esm",
   platform: "neutral",
-  external: ["node:*", "./index.js", "./node.js", "./flow.js", "./inline.js", "./inline-flow.js"],
+  external: ["node:*", "./index.js", "./node.js", "./flow.js", "./inline.js", "./inline-flow.js", "./element.js"],
   minify: true,
   keepNames: true, // stack traces and `constructor.name` stay readable
   sourcemap: true,
@@ -83,7 +83,7 @@ const common = {
   outdir: pkg,
 };
 const entries = (names) => names.map((entry) => join(root, "js", entry));
-await build({ ...common, entryPoints: entries(["index.js", "flow.js", "element.js", "server.js"]) });
+await build({ ...common, entryPoints: entries(["index.js", "flow.js", "element.js", "connections-element.js", "server.js"]) });
 // The entries that carry their wasm, without source maps: the maps would hold the base64 again,
 // and the page entries' maps cover the same sources.
 const carrying = { ...common, sourcemap: false };
@@ -98,7 +98,7 @@ await build({
   }],
 });
 
-for (const types of ["index.d.ts", "element.d.ts", "server.d.ts"]) copyFileSync(join(root, "js", types), join(pkg, types));
+for (const types of ["index.d.ts", "element.d.ts", "connections-element.d.ts", "server.d.ts"]) copyFileSync(join(root, "js", types), join(pkg, types));
 
 // 6. What a page downloads: the status page, and what the repair flow adds on intent.
 step("sizes (gzip -9, each file on its own as a server sends it)");

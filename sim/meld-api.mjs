@@ -63,9 +63,16 @@ const noCounts = () => ({
  * @param {string} [options.apiKey]
  * @param {() => number} [options.now] the clock, in ms (default Date.now)
  * @param {string} [options.widgetOrigin] where repair widgetUrls point
+ * @param {number | (() => number)} [options.aggregationDelayMs] how long Meld aggregates after a
+ *   repair in the widget before the connection is ACTIVE again (real time)
+ * @param {(event: object) => void} [options.onWebhook] receives each webhook Meld would send
  */
-export function createMeldApi({ connections = loadConnections(), apiKey = SIM_API_KEY, now = Date.now, widgetOrigin = "https://institution-connect-sb.meld.io" } = {}) {
+export function createMeldApi({ connections = loadConnections(), apiKey = SIM_API_KEY, now = Date.now, widgetOrigin = "https://institution-connect-sb.meld.io", aggregationDelayMs = 0, onWebhook = () => {} } = {}) {
   const store = new Map();
+  /** connectToken → connection id, for the widget to say which repair it finished. */
+  const repairTokens = new Map();
+  const webhooks = [];
+  const aggregations = new Set();
   const lastForcedRefresh = new Map();
   const failures = [];
   let counts = noCounts();
@@ -162,7 +169,52 @@ export function createMeldApi({ connections = loadConnections(), apiKey = SIM_AP
     const repairable = REPAIRABLE.includes(connection.status) || (connection.status === "ACTIVE" && REPAIRABLE_WHILE_ACTIVE.includes(connection.statusReason));
     if (!repairable) return error(409, `A ${connection.status} connection cannot be repaired`);
     counts.repairsMinted += 1;
-    return answer(200, repairResponse(connection, { widgetOrigin, ttlSeconds: 14400, metadataFormat: "object", iat: Math.floor(now() / 1000) }));
+    const response = repairResponse(connection, { widgetOrigin, ttlSeconds: 14400, metadataFormat: "object", iat: Math.floor(now() / 1000) });
+    repairTokens.set(response.connectToken, connection.id);
+    return answer(200, response);
+  }
+
+  // §14.1 envelope, §14.3 payload.
+  function emit(eventType, connection, extra = {}) {
+    const event = {
+      eventType,
+      eventId: randomBytes(12).toString("hex"),
+      timestamp: new Date(now()).toISOString(),
+      accountId: "sim_account",
+      profileId: "sim_profile",
+      version: "2023-12-19",
+      payload: {
+        customerId: connection.customerId ?? null,
+        connectionId: connection.id,
+        institutionId: connection.institutionId ?? null,
+        institutionName: connection.institutionName ?? null,
+        serviceProviderDetails: { serviceProvider: connection.serviceProviderDetails?.serviceProvider ?? null },
+        ...extra,
+      },
+    };
+    webhooks.push(event);
+    onWebhook(structuredClone(event));
+  }
+
+  // §14.4: the customer finished the widget. COMPLETED and ACCOUNTS_UPDATING at once; the status
+  // stays as it was until aggregation ends, then ACTIVE with STATUS_CHANGE and ACCOUNTS_UPDATED.
+  // [I] Meld's page says STATUS_CHANGE comes "together" with COMPLETED; the delay models the
+  // minutes of aggregation issue #13 describes, and is 0 by default.
+  function widgetCompleted(connectToken) {
+    const connection = store.get(repairTokens.get(connectToken));
+    if (!connection) return false;
+    emit("BANK_LINKING_CONNECTION_COMPLETED", connection);
+    emit("BANK_LINKING_ACCOUNTS_UPDATING", connection);
+    const delay = typeof aggregationDelayMs === "function" ? aggregationDelayMs() : aggregationDelayMs;
+    const timer = setTimeout(() => {
+      aggregations.delete(timer);
+      const oldStatus = connection.status;
+      Object.assign(connection, { status: "ACTIVE", statusReason: null, successfullyAggregatedAt: new Date(now()).toISOString() });
+      emit("BANK_LINKING_CONNECTION_STATUS_CHANGE", connection, { oldStatus, newStatus: "ACTIVE" });
+      emit("BANK_LINKING_ACCOUNTS_UPDATED", connection);
+    }, delay);
+    aggregations.add(timer);
+    return true;
   }
 
   function update(connection, body) {
@@ -256,6 +308,10 @@ export function createMeldApi({ connections = loadConnections(), apiKey = SIM_AP
     completeRepair(id) {
       this.setStatus(id, "ACTIVE", null);
     },
+    /** The widget reports a finished repair by its connect token; false for a token it never minted. */
+    widgetCompleted,
+    /** Every webhook sent so far, oldest first. */
+    webhooks: () => structuredClone(webhooks),
     /** The next answers, in order: an HTTP status, or "hang" for no answer at all. */
     failNext(...statuses) {
       failures.push(...statuses);
@@ -269,6 +325,10 @@ export function createMeldApi({ connections = loadConnections(), apiKey = SIM_AP
       store.clear();
       for (const connection of connections) put(connection);
       lastForcedRefresh.clear();
+      repairTokens.clear();
+      webhooks.length = 0;
+      for (const timer of aggregations) clearTimeout(timer);
+      aggregations.clear();
       failures.length = 0;
       counts = noCounts();
     },
@@ -276,6 +336,8 @@ export function createMeldApi({ connections = loadConnections(), apiKey = SIM_AP
     releaseHangs() {
       for (const release of hangs) release();
       hangs.clear();
+      for (const timer of aggregations) clearTimeout(timer);
+      aggregations.clear();
     },
   };
 }

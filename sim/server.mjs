@@ -30,6 +30,7 @@ const DEFAULT_CONFIG = {
   faultSticky: false, // keep applying `fault` until it is changed
   tokenTtlSeconds: 14400, // exp - iat of issued tokens, as in Meld's sample
   metadataFormat: "object", // "query" makes widgetUrl ask for query-string event metadata
+  aggregationDelayMs: 0, // after a repair in the widget, how long until the connection is ACTIVE
 };
 
 const CONFIG_CHECKS = {
@@ -39,6 +40,7 @@ const CONFIG_CHECKS = {
   faultSticky: (v) => typeof v === "boolean",
   tokenTtlSeconds: (v) => Number.isInteger(v) && v > 0,
   metadataFormat: (v) => v === "object" || v === "query",
+  aggregationDelayMs: (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 31,
 };
 
 // Returns a new config with `partial` merged in; throws on unknown keys or bad values.
@@ -79,7 +81,7 @@ export async function startSimulator({
     widgetOrigin: null,
   };
   resetSim(sim);
-  const widgetServer = createServer((req, res) => guard(res, handleWidget(req, res)));
+  const widgetServer = createServer((req, res) => guard(res, handleWidget(req, res, (token) => sim.meldApi.widgetCompleted(token))));
   const appServer = createServer((req, res) => guard(res, handleApp(req, res, sim)));
   let meldApiServer = null;
   const close = async () => {
@@ -91,7 +93,7 @@ export async function startSimulator({
   let appUrl;
   try {
     sim.widgetOrigin = `http://localhost:${await listen(widgetServer, widgetPort, host)}`;
-    sim.meldApi = createMeldApi({ connections: sim.connections, widgetOrigin: sim.widgetOrigin });
+    sim.meldApi = createMeldApi({ connections: sim.connections, widgetOrigin: sim.widgetOrigin, aggregationDelayMs: () => sim.config.aggregationDelayMs });
     meldApiServer = await serveMeldApi(sim.meldApi, { port: meldApiPort, host });
     sim.routes = backendRoutes(sim, meldApiServer.url);
     appUrl = `http://localhost:${await listen(appServer, appPort, host)}`;

@@ -1,7 +1,7 @@
 // The second origin: a stand-in for Meld's connect widget host. It serves a fixed
 // list of files and nothing else, so nothing on it can be reached by path tricks.
 import { readFile } from "node:fs/promises";
-import { send, sendText, splitTarget } from "./http.mjs";
+import { readBody, send, sendText, splitTarget } from "./http.mjs";
 import { MIME_TYPES } from "./static.mjs";
 
 const WIDGET_DIR = new URL("./widget/", import.meta.url);
@@ -18,7 +18,14 @@ const FILES = {
 // browser console instead of only under a strict host.
 const WIDGET_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; base-uri 'none'; form-action 'none'";
 
-export async function handleWidget(req, res) {
+/** `onCompleted(connectToken)`: the widget finished a repair (POST /completed), for the Meld API simulator. */
+export async function handleWidget(req, res, onCompleted = () => false) {
+  if (splitTarget(req.url).path === "/completed" && req.method === "POST") {
+    // 204 either way: tokens from the fault-injecting /api/meld/repair route are not the API's,
+    // and the widget must not log an error for them.
+    onCompleted(await readBody(req, 8 * 1024));
+    return sendText(res, 204, "");
+  }
   const name = FILES[splitTarget(req.url).path];
   if (!name) return sendText(res, 404, "Not found");
   if (req.method !== "GET" && req.method !== "HEAD") {

@@ -4,7 +4,7 @@
 //! `UPDATE_TYPES=1 cargo test --test types` to rewrite them.
 
 use meld_repair::error::ErrorCode;
-use meld_repair::explain::{Severity, BUILT_IN};
+use meld_repair::explain::{Severity, BUILT_IN, SUMMARY_CODES};
 use meld_repair::rules::advise::{Intent, Operation, PRODUCTS};
 use meld_repair::rules::connection::LEGACY_STATUSES;
 use meld_repair::rules::table::{codes, reasons, statuses, Action, Urgency};
@@ -27,6 +27,7 @@ fn generated() -> String {
         union("Action", "What the app should do.", Action::ALL.iter().map(|a| a.as_str())),
         union("Urgency", "How much the customer's attention is needed.", Urgency::ALL.iter().map(|u| u.as_str())),
         union("Code", "Stable machine code of a verdict.", codes()),
+        union("SummaryCode", "Stable machine code of a `triage` summary.", SUMMARY_CODES.iter()),
         union("Operation", "Meld operations (and waiting or nothing).", Operation::ALL.iter().map(|o| o.as_str())),
         union("Intent", "What the app wants to do with a connection.", Intent::ALL.iter().map(|(name, _)| *name)),
         union("Product", "Meld's products.", PRODUCTS.iter()),

@@ -36,3 +36,15 @@ pub const EN: Locale = Locale {
         ("unknown_status",                 "Checking {institution}",                      "We're checking the status of your connection to {institution}.",                                                None),
     ],
 };
+
+/// `triage`'s summary of a customer's whole list (explain/mod.rs says what the markers are).
+#[rustfmt::skip]
+pub const SUMMARY: &[(&str, &str, &str, Option<&str>)] = &[
+    //  code                title                                  message                                                                                   action label
+    ("summary_empty",    "No banks connected",                  "Connect a bank to see your accounts here.",                                              None),
+    ("summary_healthy",  "All your banks are up to date",       "Your accounts update on their own. There's nothing for you to do.",                      None),
+    ("summary_updating", "Your banks are updating",             "Some of your accounts are catching up. There's nothing for you to do right now.",        None),
+    ("summary_optional", "Your banks are working",              "There's an optional step for some of them below.",                                       None),
+    ("summary_one",      "{institution} needs you",             "Reconnect {institution} to keep your accounts up to date. It takes about a minute.",    Some("Fix it")),
+    ("summary_some",     "{count} of your banks need you",      "Reconnect them one after another to keep your accounts up to date.",                     Some("Fix all")),
+];

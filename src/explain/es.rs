@@ -35,3 +35,15 @@ pub const ES: Locale = Locale {
         ("unknown_status",                 "Revisando {institution}",                     "Estamos revisando el estado de tu conexión con {institution}.",                                                    None),
     ],
 };
+
+/// El resumen de `triage` de toda la lista del cliente (explain/mod.rs explica las marcas).
+#[rustfmt::skip]
+pub const SUMMARY: &[(&str, &str, &str, Option<&str>)] = &[
+    //  code                title                                  message                                                                                   action label
+    ("summary_empty",    "No hay bancos conectados",            "Conecta un banco para ver tus cuentas aquí.",                                            None),
+    ("summary_healthy",  "Todos tus bancos están al día",       "Tus cuentas se actualizan solas. No tienes que hacer nada.",                             None),
+    ("summary_updating", "Tus bancos se están actualizando",    "Algunas de tus cuentas se están poniendo al día. Por ahora no tienes que hacer nada.",   None),
+    ("summary_optional", "Tus bancos funcionan",                "Hay un paso opcional para algunos de ellos abajo.",                                       None),
+    ("summary_one",      "{institution} te necesita",           "Vuelve a conectar {institution} para mantener tus cuentas al día. Toma un minuto.",      Some("Solucionar")),
+    ("summary_some",     "{count} de tus bancos te necesitan",  "Vuelve a conectarlos uno tras otro para mantener tus cuentas al día.",                    Some("Solucionar todo")),
+];

@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::read::{Reader, Source, Value};
 use crate::rules::decide::{DecideOptions, Decision};
 use crate::rules::table::{codes, Action, Urgency};
-use crate::text::split_marker;
+use crate::text::{replace_marker, split_marker};
 
 /// A built-in locale: (code, title, message, action label) rows.
 pub struct Locale {
@@ -21,6 +21,13 @@ pub struct Locale {
 }
 
 pub const BUILT_IN: &[&Locale] = &[&en::EN, &es::ES];
+/// The summary lines of `triage`, per built-in locale: rows like a locale's, where `{count}` is
+/// how many banks need the customer, `{total}` how many are shown, `{institution}` the first
+/// one's name.
+const SUMMARIES: &[(&str, &[Row])] = &[("en", en::SUMMARY), ("es", es::SUMMARY)];
+/// The codes of [`SUMMARIES`]: `defineCopy` accepts them beside the verdict codes.
+pub const SUMMARY_CODES: &[&str] = &["summary_empty", "summary_healthy", "summary_updating", "summary_optional", "summary_one", "summary_some"];
+type Row = (&'static str, &'static str, &'static str, Option<&'static str>);
 pub const DEFAULT_LOCALE: &str = "en";
 const PLACEHOLDER: &str = "{institution}";
 
@@ -146,6 +153,15 @@ pub struct Explanation {
     pub code: &'static str,
 }
 
+/// A `triage` summary line in words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SummaryText {
+    pub title: String,
+    pub message: String,
+    pub action_label: Option<String>,
+    pub locale: String,
+}
+
 /// The built-in wording plus whatever the app defined.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
@@ -161,7 +177,8 @@ impl Catalog {
             return Err(Error::new(ErrorCode::InvalidCopy, "the locale tag must be a non-empty string such as \"fr\" or \"es-MX\""));
         }
         let known = codes();
-        if let Some((code, _)) = locale.texts.iter().find(|(code, _)| !known.contains(&code.as_str())) {
+        let known = |code: &str| known.contains(&code) || SUMMARY_CODES.contains(&code);
+        if let Some((code, _)) = locale.texts.iter().find(|(code, _)| !known(code)) {
             return Err(Error::with_value(ErrorCode::InvalidCopy, "no verdict has the code", code));
         }
         // Each place repeats the name (up to 20 000 characters): without a bound, one short text
@@ -225,6 +242,24 @@ impl Catalog {
             severity: Severity::of(decision),
             locale: chain.first().cloned().unwrap_or_else(|| DEFAULT_LOCALE.to_owned()),
             code,
+        }
+    }
+
+    /// A `triage` summary line (`code` from [`SUMMARY_CODES`]) with its placeholders filled; the
+    /// app's `defineCopy` text first, down the same fallback chain as [`explain`](Self::explain).
+    pub fn summary(&self, code: &str, locale: &str, count: &str, total: &str, institution: Option<&str>) -> SummaryText {
+        let chain = self.chain(locale);
+        let institution = institution.map(str::trim).filter(|name| !name.is_empty());
+        let fill = |text: Option<&str>| {
+            let text = replace_marker(text.unwrap_or(""), "{count}", count);
+            let text = replace_marker(&text, "{total}", total);
+            pieces(&text, institution.is_none().then(|| self.your_institution(&chain))).join(institution.unwrap_or(""))
+        };
+        SummaryText {
+            title: fill(self.find(&chain, |text| text.title.as_deref(), |row| Some(row.1), code)),
+            message: fill(self.find(&chain, |text| text.message.as_deref(), |row| Some(row.2), code)),
+            action_label: self.find_label(&chain, code).map(str::to_owned),
+            locale: chain.first().cloned().unwrap_or_else(|| DEFAULT_LOCALE.to_owned()),
         }
     }
 
@@ -306,8 +341,9 @@ fn built_in(tag: &str) -> Option<&'static Locale> {
     BUILT_IN.iter().copied().find(|locale| locale.tag == tag)
 }
 
-fn built_in_row(tag: &str, code: &str) -> Option<&'static (&'static str, &'static str, &'static str, Option<&'static str>)> {
-    built_in(tag)?.rows.iter().find(|row| row.0 == code)
+fn built_in_row(tag: &str, code: &str) -> Option<&'static Row> {
+    let summaries = SUMMARIES.iter().filter(|(summary_tag, _)| *summary_tag == tag).flat_map(|(_, rows)| rows.iter());
+    built_in(tag)?.rows.iter().chain(summaries).find(|row| row.0 == code)
 }
 
 /// BCP 47 tags compare without case; `_` is accepted for `-` (`es_MX`).

@@ -26,7 +26,7 @@ impl Connection {
         Connection::status_fields(&reader)
     }
 
-    fn status_fields<S: Source>(reader: &Reader<S>) -> Result<Connection> {
+    pub(crate) fn status_fields<S: Source>(reader: &Reader<S>) -> Result<Connection> {
         let status = reader.string("status")?;
         if status.trim().is_empty() {
             return Err(Error::new(ErrorCode::InvalidConnection, "connection.status must not be empty"));

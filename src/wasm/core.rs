@@ -2,7 +2,7 @@
 
 use std::cell::Cell;
 
-use js_sys::Array;
+use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::convert::{static_string, value, Writer};
@@ -10,7 +10,7 @@ use crate::error::ErrorCode;
 use crate::explain::{Catalog, CustomLocale, ExplainOptions, Explanation, Template, DEFAULT_LOCALE};
 use crate::read::Reader;
 use crate::rules::table::Reason;
-use crate::rules::{self, AdviseOptions, Connection, DecideOptions, Decision, Intent, Situation, RULES};
+use crate::rules::{self, AdviseOptions, Connection, DecideOptions, Decision, Intent, Situation, TriageOptions, RULES};
 
 #[wasm_bindgen(module = "/src/wasm/shapes.js")]
 extern "C" {
@@ -111,6 +111,40 @@ pub fn advise(connection: JsValue, intent: JsValue, options: JsValue) -> std::re
         object = object.set("decision", decision_object(decision, &connection));
     }
     Ok(object.build())
+}
+
+/// A customer's whole list: `{ items, summary }` (src/rules/triage.rs). Each item carries the
+/// app's own connection objects back, so the app keeps whatever else it stored on them.
+#[wasm_bindgen]
+pub fn triage(connections: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let list = rules::triage::read_connections(value(connections.clone()))?;
+    let options = TriageOptions::read(value(options))?;
+    let triaged = with_catalog(|catalog| rules::triage(&list, &options, catalog));
+    let original = |index: usize| Reflect::get_u32(&connections, index as u32).unwrap_or(JsValue::UNDEFINED);
+    let items: Array = triaged
+        .items
+        .iter()
+        .map(|item| {
+            Writer::new()
+                .set("connection", original(item.index))
+                .set("decision", decision_object(&item.decision, &list[item.index].connection))
+                .set("explanation", explanation_object(&item.explanation))
+                .set("duplicates", item.duplicates.iter().map(|&index| original(index)).collect::<Array>())
+                .build()
+        })
+        .collect();
+    let summary = &triaged.summary;
+    let summary = Writer::new()
+        .set("needsAttention", summary.needs_attention as u32)
+        .set_static("urgency", summary.urgency.as_str())
+        .set_static("code", summary.code)
+        .set("title", summary.title.as_str())
+        .set("message", summary.message.as_str())
+        .set_optional("actionLabel", summary.action_label.as_deref())
+        .set_static("severity", summary.severity.as_str())
+        .set("locale", summary.locale.as_str())
+        .build();
+    Ok(Writer::new().set("items", items).set("summary", summary).build())
 }
 
 /// Adds or replaces the app's wording for a locale: `texts` maps verdict codes to

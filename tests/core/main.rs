@@ -18,6 +18,7 @@ mod readers;
 mod retry;
 mod session;
 mod table;
+mod triage;
 mod token;
 mod url;
 mod webhooks;

@@ -8,6 +8,7 @@ import {
   knownSituations,
   MeldRepairError,
   RepairFlow,
+  triage,
   type Action,
   type Connection,
   type Decision,
@@ -25,6 +26,21 @@ const advice = advise(connection, "add_products", { products: ["TRANSACTIONS"] }
 const endpoint: string | null = advice.endpoint;
 defineCopy("fr", { login_required: { title: "Reconnectez {institution}", actionLabel: null } }, { fallback: "en" });
 for (const { status, statusReason } of knownSituations()) decide({ status, statusReason });
+
+type Mine = Connection & { nickname: string };
+const mine: Mine[] = [{ ...connection, nickname: "Main" }];
+const triaged = triage(mine, { locale: "es", includeDeleted: true });
+const nickname: string = triaged.items[0].connection.nickname;
+const folded: Mine[] = triaged.items[0].duplicates;
+const needs: number = triaged.summary.needsAttention;
+defineCopy("en", { summary_some: { title: "{count} of {total} to fix" } });
+const following = new RepairFlow({ tokenUrl: "/t", statusUrl: "/api/meld/connection", follow: { timeoutMs: 60_000 } });
+following.addEventListener("followend", (event) => event.detail.status === "timed_out");
+following.start(connection).then((outcome) => outcome.followUp?.then((result) => result.connection?.status));
+// @ts-expect-error includeDeleted is a boolean
+triage(mine, { includeDeleted: "yes" });
+// @ts-expect-error a summary code that does not exist
+defineCopy("en", { summary_all: { title: "x" } });
 
 // @ts-expect-error an intent that does not exist
 advise(connection, "refresh_now");
