@@ -18,7 +18,7 @@ useCore(glue);
 const flow = { wasm: guarded(glue, FLOW_EXPORTS), RepairSession };
 provideFlow(() => flow);
 
-export { advise, decide, defineCopy, explain, interpretWebhook, knownSituations, resetCopy } from "./api.js";
+export { advise, decide, defineCopy, explain, explainCopy, explainOutcome, interpretWebhook, knownSituations, resetCopy } from "./api.js";
 export { MeldRepairError } from "./errors.js";
 export { RepairFlow } from "./repair-flow.js";
 export { verifyWebhookSignature } from "./webhook-signature.js";
