@@ -93,6 +93,7 @@ function showInModal(url, width, height, text, onCustomerClose) {
     border: "1px solid #cbd5e1", background: "#fff", cursor: "pointer", padding: "6px 12px", borderRadius: "8px", color: "inherit",
   });
   closeButton.type = "button";
+  closeButton.setAttribute("aria-label", text.close); // the visible word, so selectors and speech agree
   const cross = document.createElement("span");
   cross.setAttribute("aria-hidden", "true");
   cross.textContent = "×";

@@ -156,11 +156,14 @@ impl CustomLocale {
         let mut read = Vec::new();
         for code in texts.keys()? {
             let entry = texts.get_dynamic(&code)?;
-            // A label (`close: "Fermer"`) may be given as its text alone.
-            if let Value::Text(title) = entry {
-                read.push((code, CustomText { title: Some(title), ..CustomText::default() }));
-                continue;
-            }
+            // A label (`close: "Fermer"`) may be given as its text alone; a verdict's needs an object.
+            let entry = match entry {
+                Value::Text(title) if copy_code(&code).is_some() => {
+                    read.push((code, CustomText { title: Some(title), ..CustomText::default() }));
+                    continue;
+                }
+                entry => entry,
+            };
             let entry = Reader::required(entry, "texts entry", ErrorCode::InvalidCopy)?;
             let action_label = match entry.get("actionLabel")? {
                 Value::Undefined => None,

@@ -11,7 +11,7 @@ const CONNECTIONS = JSON.parse(readFileSync(new URL("../../sim/connections.json"
 const connection = (id) => CONNECTIONS.find((c) => c.id === id);
 const MARKUP = 'Banco <b>Ñandú</b> & "Hijos" <img src=x>';
 const WIDGET = "[data-meld-repair-widget]";
-const MODAL_CLOSE = "[data-meld-repair-modal] button";
+const MODAL_CLOSE = '[data-meld-repair-modal] button[aria-label="Close"]';
 const ICON = { error: "✕", warning: "!", info: "i", success: "✓" };
 // Severity labels come from the catalog too (customer words: "Action needed", not "Error").
 const labels = (locale) => Object.fromEntries(Object.keys(ICON).map((level) => [level, explainCopy(`severity_${level}`, { locale }).title]));
