@@ -17,7 +17,7 @@ const definedCopy = new Map();
 
 /** Binds the API to an initialised wasm-bindgen glue module (core or node). */
 export function useCore(glue) {
-  core = guarded(glue, ["decide", "explain", "explainTemplate", "advise", "defineCopy", "resetCopy", "knownSituations", "interpretWebhook", "triage"], () => {
+  core = guarded(glue, ["decide", "explain", "explainTemplate", "advise", "explainOutcome", "explainCopy", "defineCopy", "resetCopy", "knownSituations", "interpretWebhook", "triage"], () => {
     for (const args of definedCopy.values()) core.defineCopy(...args);
   });
 }
@@ -122,6 +122,27 @@ export function explain(connection, options) {
   return { title: title.join(name), message: message.join(name), ...rest };
 }
 
+/**
+ * What the customer reads about a repair's outcome (a `RepairOutcome`, or `{ status: "failed",
+ * error }`): worded by the error's code, never its developer `message`.
+ */
+export function explainOutcome(outcome, options) {
+  return core.explainOutcome(outcome, options);
+}
+
+const copies = new Map();
+
+/** The element's and the modal's own words (`"close"`, `"busy"`, `"severity_error"`, …). */
+export function explainCopy(code, options) {
+  const locale = options?.locale;
+  const name = options?.institutionName;
+  const plain = (typeof locale === "string" || locale == null) && (typeof name === "string" || name == null) && typeof code === "string";
+  if (!plain) return core.explainCopy(code, options);
+  const key = keyOf({ code, locale, name }, ["code", "locale", "name"]);
+  const answer = () => core.explainCopy(code, { locale, institutionName: name });
+  return { ...(key.length > MAX_KEY_LENGTH ? answer() : remember(copies, key, answer)) };
+}
+
 export function advise(connection, intent, options) {
   return core.advise(connection, intent, options);
 }
@@ -140,12 +161,14 @@ export function defineCopy(locale, texts, options) {
   definedCopy.delete(locale); // the latest definition replays last
   definedCopy.set(locale, [locale, texts, options]);
   templates.clear();
+  copies.clear();
 }
 
 export function resetCopy() {
   core.resetCopy();
   definedCopy.clear();
   templates.clear();
+  copies.clear();
 }
 
 /** What a Meld webhook means for the app (Node only: the browser's module leaves webhooks out). */

@@ -15,51 +15,31 @@ const HAS_DOM = typeof HTMLElement === "function" && "customElements" in globalT
 // In a page the wasm must be ready before the first element renders. The browser entry
 // initialises it once: the same module, hence the same instance (and the app's defineCopy), as
 // `import "meld-repair"`. On a server nothing is loaded.
-const { decide, explain, RepairFlow } = HAS_DOM ? await import("./index.js") : {};
+const { decide, explain, explainCopy, explainOutcome, RepairFlow } = HAS_DOM ? await import("./index.js") : {};
 
-/** Wording of the element itself; the connection's own text comes from explain(). */
-const UI = {
-  en: {
-    severity: { error: "Error", warning: "Warning", info: "Info", success: "OK" },
-    fetching_token: "Opening…",
-    open: "Connection window open",
-    completed: "Reconnected",
-    cancelled: "Cancelled",
-    failed: (message) => `Could not reconnect: ${message}`,
-    not_needed: "Nothing to reconnect",
-    invalidTitle: "Connection status unavailable",
-  },
-  es: {
-    severity: { error: "Error", warning: "Aviso", info: "Información", success: "Correcto" },
-    fetching_token: "Abriendo…",
-    open: "Ventana de conexión abierta",
-    completed: "Reconectado",
-    cancelled: "Cancelado",
-    failed: (message) => `No se pudo reconectar: ${message}`,
-    not_needed: "No hay nada que reconectar",
-    invalidTitle: "Estado de la conexión no disponible",
-  },
-};
 const ICONS = { error: "✕", warning: "!", info: "i", success: "✓" };
 
-function ui(locale) {
-  const language = String(locale || "en").toLowerCase().split(/[-_]/)[0];
-  return UI[language] ?? UI.en;
-}
+// Tones per scheme, each ≥ 4.5:1 against its surface (tests/e2e/a11y.test.mjs measures them);
+// the app's custom properties win over both.
+const LIGHT = "--_surface:#fff;--_text:#101828;--_error:#b42318;--_warning:#93510a;--_info:#1d4ed8;--_success:#067647;--_accent:#1d4ed8;--_on-accent:#fff;";
+const DARK = "--_surface:#161b26;--_text:#f5f7fa;--_error:#ff8e85;--_warning:#fdb022;--_info:#8fb4ff;--_success:#4fd18b;--_accent:#8fb4ff;--_on-accent:#0b1220;";
 
 const CSS = `
-:host { display: block; font: var(--meld-repair-font, inherit); color: inherit; }
+:host { display: block; font: var(--meld-repair-font, inherit); ${LIGHT} }
+@media (prefers-color-scheme: dark) { :host(:not([theme="light"])) { ${DARK} } }
+:host([theme="dark"]) { ${DARK} }
 :host([hidden]) { display: none; }
 .card {
-  --_tone: var(--meld-repair-accent, #1d4ed8);
+  --_tone: var(--meld-repair-accent, var(--_info));
   box-sizing: border-box; display: grid; gap: 6px; padding: 12px 14px;
+  color: var(--meld-repair-text, var(--_text)); background: var(--meld-repair-surface, var(--_surface));
   border: 1px solid rgb(128 128 128 / 0.35); border-inline-start: 4px solid var(--_tone);
   border-radius: var(--meld-repair-radius, 10px);
 }
-.card[hidden] { display: none; }
-.card[data-severity="error"] { --_tone: var(--meld-repair-error, #b42318); }
-.card[data-severity="warning"] { --_tone: var(--meld-repair-warning, #a15c07); }
-.card[data-severity="success"] { --_tone: var(--meld-repair-success, #067647); }
+.card[hidden], [hidden] { display: none; }
+.card[data-severity="error"] { --_tone: var(--meld-repair-error, var(--_error)); }
+.card[data-severity="warning"] { --_tone: var(--meld-repair-warning, var(--_warning)); }
+.card[data-severity="success"] { --_tone: var(--meld-repair-success, var(--_success)); }
 .head { display: grid; justify-items: start; gap: 4px; }
 .badge {
   display: inline-flex; align-items: center; gap: 5px; padding: 0 8px; line-height: 1.6;
@@ -69,19 +49,30 @@ const CSS = `
 .icon { font-weight: 700; }
 .title { margin: 0; font-weight: 600; font-size: 1.05em; overflow-wrap: anywhere; }
 .message { margin: 0; overflow-wrap: anywhere; }
+.alert {
+  margin: 2px 0 0; padding: 8px 10px; border-radius: 6px; overflow-wrap: anywhere;
+  border: 1px solid var(--meld-repair-error, var(--_error)); border-inline-start-width: 4px;
+}
+.alert strong { display: block; color: var(--meld-repair-error, var(--_error)); }
 .actions { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px; }
 .actions:has(button[hidden]):has(.status:empty) { display: none; }
 button {
-  font: inherit; font-weight: 600; color: #fff; background: var(--meld-repair-accent, #1d4ed8);
+  display: inline-flex; align-items: center; gap: 8px;
+  font: inherit; font-weight: 600; color: var(--_on-accent); background: var(--meld-repair-accent, var(--_accent));
   border: 0; border-radius: var(--meld-repair-radius, 10px); padding: 8px 16px; cursor: pointer;
 }
-button[hidden] { display: none; }
 button:hover { filter: brightness(1.1); }
-button:focus-visible { outline: 3px solid var(--meld-repair-accent, #1d4ed8); outline-offset: 2px; }
-button[aria-disabled="true"] { opacity: 0.65; cursor: progress; filter: none; }
+button:focus-visible { outline: 3px solid var(--meld-repair-accent, var(--_accent)); outline-offset: 2px; }
+/* Busy keeps its colours (a faded button fails contrast): a spinner and "Opening…" say it. */
+button[aria-disabled="true"] { cursor: progress; filter: none; }
+button[aria-busy="true"]::before {
+  content: ""; inline-size: 0.9em; block-size: 0.9em; border-radius: 50%;
+  border: 2px solid currentColor; border-inline-end-color: transparent; animation: spin 0.8s linear infinite;
+}
+@keyframes spin { to { transform: rotate(1turn); } }
+@media (prefers-reduced-motion: reduce) { button[aria-busy="true"]::before { animation: none; } }
 .status { margin: 0; font-size: 0.9em; }
-.card[data-state="failed"] .status { color: var(--meld-repair-error, #b42318); }
-.card[data-state="completed"] .status { color: var(--meld-repair-success, #067647); }
+.status.quiet { position: absolute; inline-size: 1px; block-size: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 @media (forced-colors: active) {
   .card { border-inline-start-color: CanvasText; }
   button { border: 1px solid ButtonText; }
@@ -114,7 +105,10 @@ const Base = HAS_DOM ? HTMLElement : class {};
  * `<meld-connection-status connection='{"id":…,"status":…}' token-url="/api/meld/repair">`.
  * Properties: `connection`, `flow`; read-only `decision`, `explanation`, `state`, `error`.
  * Methods: `start()`, `prefetch()`. Events (bubbling, composed): `meld-repair-outcome`,
- * `meld-repair-state`, `meld-repair-event`, `meld-repair-error`.
+ * `meld-repair-state`, `meld-repair-event`, `meld-repair-error`, and `meld-repair-action`
+ * (`{ action, connectionId, decision }`) when the customer asks for what only the app can do:
+ * `new_connection` (link again), `contact_institution` (check again).
+ * Attribute `theme`: `light`, `dark`, or (default) the `prefers-color-scheme`.
  */
 export class MeldConnectionStatus extends Base {
   static observedAttributes = ["connection", "token-url", "mode", "allow-insecure-loopback", "allowed-widget-origins", "lang", "locale"];
@@ -136,6 +130,8 @@ export class MeldConnectionStatus extends Base {
   #ownFlowStale = false;
   /** The running start() promise (double clicks get the same one). */
   #pending = null;
+  /** What the customer reads about the last outcome (explainOutcome), shown by state. */
+  #outcome = null;
 
   constructor() {
     super();
@@ -148,19 +144,27 @@ export class MeldConnectionStatus extends Base {
     const severity = node("span", { class: "severity" });
     const title = node("p", { part: "title", class: "title" });
     const message = node("p", { part: "message", class: "message" });
+    // Where the customer clicked: why the repair failed, in their words (role="alert").
+    const alert = node("div", { part: "alert", class: "alert", role: "alert", hidden: "" });
     const actions = node("div", { class: "actions" });
     const button = node("button", { part: "button", type: "button", hidden: "" });
     const status = node("p", { part: "status", class: "status", role: "status", "aria-live": "polite" });
     badge.append(icon, severity);
     head.append(badge, title);
     actions.append(button, status);
-    card.append(head, message, actions);
+    card.append(head, message, alert, actions);
     root.append(card);
-    this.#parts = { card, icon, severity, title, message, button, status };
+    this.#parts = { card, icon, severity, title, message, alert, button, status };
 
     button.addEventListener("click", () => {
       if (button.getAttribute("aria-disabled") === "true") return;
-      this.start().catch(() => {}); // reported through events and the status line
+      const decision = this.#decision;
+      if (decision && !decision.openWidget) {
+        // Something only the app can do (a new link, a refresh): it answers the event.
+        this.#dispatch("meld-repair-action", { action: decision.action, connectionId: decision.connectionId, decision });
+        return;
+      }
+      this.start().catch(() => {}); // reported through events and the alert
     });
     // Token ahead of the click: the widget then opens at once.
     const warm = () => void this.prefetch();
@@ -385,19 +389,28 @@ export class MeldConnectionStatus extends Base {
   }
 
   #failToStart(error) {
-    const text = ui(this.#explanation?.locale ?? this.#locale());
-    this.#announce(text.failed(error?.message ?? String(error)));
+    this.#outcome = this.#say({ status: "failed", error });
+    this.#state = "failed";
+    this.#render();
     this.#dispatch("meld-repair-error", error);
+  }
+
+  /** The customer's words for an outcome; a developer message never reaches the card. */
+  #say(outcome) {
+    const name = this.#connection?.institutionName;
+    return explainOutcome(outcome, { locale: this.#locale(), institutionName: typeof name === "string" ? name : null });
+  }
+
+  #copy(code) {
+    return explainCopy(code, { locale: this.#locale() }).title;
   }
 
   #setState(state, outcome = null) {
     if (state === this.#state && outcome === null) return;
     const changed = state !== this.#state;
     this.#state = state;
-    const text = ui(this.#explanation?.locale ?? this.#locale());
-    if (outcome?.status === "not_needed") this.#announce(text.not_needed);
-    else if (state === "failed" && outcome) this.#announce(text.failed(outcome.error?.message ?? ""));
-    else if (state !== "idle" && state !== "failed") this.#announce(text[state]);
+    if (outcome !== null) this.#outcome = this.#say(outcome);
+    else if (state === "fetching_token") this.#outcome = null;
     this.#render();
     if (changed) this.#dispatch("meld-repair-state", { state, connectionId: this.#decision?.connectionId ?? null });
   }
@@ -425,7 +438,8 @@ export class MeldConnectionStatus extends Base {
     if (!this.#running() && this.#state !== "idle") {
       const sameId = previousId !== null && previousId === (this.#decision?.connectionId ?? null);
       this.#state = "idle";
-      if (!sameId) this.#parts.status.textContent = "";
+      // The app's new connection ends the pending success; a cancel's note stays for the same one.
+      if (!sameId || this.#outcome?.code !== "repair_cancelled") this.#outcome = null;
     }
     this.#render();
     this.#reportError();
@@ -460,30 +474,58 @@ export class MeldConnectionStatus extends Base {
   }
 
   #render() {
-    const { card, icon, severity, title, message, button } = this.#parts;
-    const explanation = this.#explanation;
+    const { card, icon, severity, title, message, alert, button, status } = this.#parts;
+    let explanation = this.#explanation;
     const error = this.#error;
     if (explanation === null && error === null) {
       card.hidden = true;
       return;
     }
+    const state = this.#state;
+    const outcome = this.#outcome;
+    // A connection that cannot be read says so in customer words; `error` has the details.
+    if (explanation === null) explanation = explainCopy("connection_unavailable", { locale: this.#locale() });
+    // After a completed repair the stale connection is not shown: success until the app hands over the new one.
+    const shown = state === "completed" && outcome ? outcome : explanation;
     card.hidden = false;
-    card.dataset.state = this.#state;
-    const text = ui(explanation?.locale ?? this.#locale());
-    const level = explanation ? explanation.severity : "error";
-    card.dataset.severity = level;
-    if (explanation && this.getAttribute("lang") !== explanation.locale) card.setAttribute("lang", explanation.locale);
+    card.dataset.state = state;
+    card.dataset.severity = shown.severity;
+    if (this.getAttribute("lang") !== shown.locale) card.setAttribute("lang", shown.locale);
     else card.removeAttribute("lang");
-    icon.textContent = ICONS[level] ?? ICONS.info;
-    severity.textContent = text.severity[level] ?? level;
-    title.textContent = explanation ? explanation.title : text.invalidTitle;
-    message.textContent = explanation ? explanation.message : error.message;
+    icon.textContent = ICONS[shown.severity] ?? ICONS.info;
+    severity.textContent = this.#copy(`severity_${shown.severity}`);
+    title.textContent = shown.title;
+    message.textContent = shown.message;
 
-    const offer = explanation !== null && this.#decision.openWidget && this.#state !== "completed";
-    button.hidden = !offer;
-    button.textContent = offer ? explanation.actionLabel ?? "" : "";
-    if (this.#running()) button.setAttribute("aria-disabled", "true");
+    const failed = state === "failed" && outcome !== null;
+    alert.hidden = !failed;
+    if (failed) {
+      const strong = document.createElement("strong");
+      strong.textContent = outcome.title;
+      alert.replaceChildren(strong, outcome.message);
+    } else {
+      alert.replaceChildren();
+    }
+
+    const busy = state === "fetching_token";
+    const running = this.#running() || busy || state === "open";
+    const label = failed ? outcome.actionLabel : shown.actionLabel;
+    button.hidden = label === null && !running;
+    button.textContent = busy ? this.#copy("busy") : button.hidden ? "" : label ?? explanation.actionLabel ?? "";
+    if (running) button.setAttribute("aria-disabled", "true");
     else button.removeAttribute("aria-disabled");
+    if (busy) button.setAttribute("aria-busy", "true");
+    else button.removeAttribute("aria-busy");
+
+    // The live region: what changed, once. Busy and success are read out but already shown.
+    const note =
+      busy ? this.#copy("busy")
+      : state === "open" ? this.#copy("window_open")
+      : state === "completed" && outcome ? `${outcome.title}. ${outcome.message}`
+      : outcome && !failed ? outcome.title
+      : "";
+    status.classList.toggle("quiet", busy || state === "completed");
+    this.#announce(note);
   }
 
   #announce(text) {

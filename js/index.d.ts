@@ -236,6 +236,26 @@ export interface Advice {
   decision?: Decision;
 }
 
+/**
+ * The customer text that is not a verdict's: how a repair ended, and the element's and the
+ * modal's labels (title only). Overridable with `defineCopy` like verdict codes.
+ */
+export type CopyCode =
+  | "repair_completed" | "repair_cancelled" | "repair_failed" | "repair_failed_popup" | "repair_failed_final"
+  | "repair_not_needed" | "connection_unavailable" | "dialog" | "close" | "busy" | "window_open"
+  | "severity_error" | "severity_warning" | "severity_info" | "severity_success";
+
+export interface CopyOptions {
+  locale?: string;
+  /** Goes in for `{institution}` ("your bank" without it). */
+  institutionName?: string | null;
+}
+
+/** What explainOutcome and explainCopy return: `code` is the copy code. */
+export interface CopyExplanation extends Omit<Explanation, "code"> {
+  code: CopyCode;
+}
+
 /** Text for one verdict code; missing fields fall back down the locale chain. */
 export interface CopyText {
   title?: string;
@@ -297,7 +317,15 @@ export function advise(connection: Connection, intent: Intent, options?: AdviseO
  * Adds or overrides wording for a locale, keyed by verdict code. Templates may use
  * `{institution}`. Unknown codes throw `INVALID_COPY`.
  */
-export function defineCopy(locale: string, texts: Partial<Record<Code | SummaryCode, CopyText>>, options?: DefineCopyOptions): void;
+export function defineCopy(locale: string, texts: Partial<Record<Code | SummaryCode, CopyText>> & Partial<Record<CopyCode, CopyText | string>>, options?: DefineCopyOptions): void;
+/**
+ * What to show the customer about a repair's outcome (or `{ status: "failed", error }` for a
+ * start that threw): worded by the error's `code` and `retryable`. A `MeldRepairError`'s
+ * `message` is for logs, never for customers.
+ */
+export function explainOutcome(outcome: RepairOutcome | { status: "failed"; error: unknown }, options?: CopyOptions): CopyExplanation;
+/** One of the element's or modal's labels, or an outcome's text, by its copy code. */
+export function explainCopy(code: CopyCode, options?: CopyOptions): CopyExplanation;
 /**
  * A customer's whole list: which connections need them and which first, Meld's duplicates
  * folded in, with one summary. Bad elements throw the coded errors of decide(), naming their

@@ -13,6 +13,6 @@ useCore(glue);
 let flow = null;
 provideFlow(() => flow ?? import("./inline-flow.js").then((module) => (flow = module)));
 
-export { advise, decide, defineCopy, explain, knownSituations, resetCopy, triage } from "./api.js";
+export { advise, decide, defineCopy, explain, explainCopy, explainOutcome, knownSituations, resetCopy, triage } from "./api.js";
 export { MeldRepairError } from "./errors.js";
 export { RepairFlow } from "./repair-flow.js";

@@ -19,7 +19,7 @@ useCore(glue);
 const flow = { wasm: guarded(glue, FLOW_EXPORTS), RepairSession, followConnection };
 provideFlow(() => flow);
 
-export { advise, decide, defineCopy, explain, interpretWebhook, knownSituations, resetCopy, triage } from "./api.js";
+export { advise, decide, defineCopy, explain, explainCopy, explainOutcome, interpretWebhook, knownSituations, resetCopy, triage } from "./api.js";
 export { MeldRepairError } from "./errors.js";
 export { RepairFlow } from "./repair-flow.js";
 export { verifyWebhookSignature } from "./webhook-signature.js";

@@ -2,7 +2,7 @@
 // face, in the status page's bundle: it checks the options, decides first (no widget, no
 // module), reserves the popup inside the click, and hands the session to the driver
 // (js/repair-session.js), whose module and wasm load when the app constructs a RepairFlow.
-import { decide } from "./api.js";
+import { decide, explainCopy } from "./api.js";
 import { MeldRepairError } from "./errors.js";
 import { readFollowOptions } from "./follow.js";
 import { reserveWindow } from "./widget.js";
@@ -62,6 +62,8 @@ function readOptions(options) {
     follow: readFollowOptions(given, checkedHeaders),
     fetchToken, mode, container, timeoutMs, retries, width, height, locale, onEvent, onStateChange,
     allowInsecureLoopback, allowedWidgetOrigins,
+    // The modal's words, looked up when it opens (after any defineCopy): js/widget.js.
+    copy: (code, institutionName) => explainCopy(code, { locale, institutionName }),
   };
 }
 

@@ -139,7 +139,7 @@ export class RepairSession {
       container: options.container,
       width: options.width,
       height: options.height,
-      locale: options.locale,
+      copy: options.copy,
       institutionName: session.institutionName,
       onCustomerClose: () => this.#feed(session, "customer_closed", { reason: "customer_closed" }),
     });

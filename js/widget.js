@@ -2,14 +2,13 @@
 // a popup or a tab, and takes it down again. Styles are set through the CSSOM, which a strict
 // `style-src 'self'` CSP allows (inline <style> and style attributes it would block).
 
-const MODAL_LABELS = {
-  en: { close: "Close", title: (name) => `Reconnect ${name || "your bank"}` },
-  es: { close: "Cerrar", title: (name) => `Vuelve a conectar ${name || "tu banco"}` },
-};
-
-function labels(locale) {
-  const language = String(locale || "en").toLowerCase().split(/[-_]/)[0];
-  return MODAL_LABELS[language] || MODAL_LABELS.en;
+/**
+ * The modal's words, from the status page's catalog (`copy` is explainCopy bound to the flow's
+ * locale, js/repair-flow.js): the same locale chain and defineCopy as every other text.
+ */
+function labels(copy, institutionName) {
+  const close = copy("close");
+  return { close: close.title, lang: close.locale, title: copy("dialog", institutionName).title };
 }
 
 function styled(element, styles) {
@@ -39,11 +38,10 @@ export function reserveWindow(mode, width, height) {
  * WindowProxy (the only source whose messages count). `onCustomerClose` fires when the customer
  * dismisses it (modal close button, Escape, or a popup/tab window closed).
  */
-export function showWidget({ mode, url, reserved, container, width, height, locale, institutionName, onCustomerClose }) {
+export function showWidget({ mode, url, reserved, container, width, height, copy, institutionName, onCustomerClose }) {
   if (mode === "popup" || mode === "tab") return showInWindow(reserved, url, onCustomerClose);
-  return container
-    ? showInContainer(container, url, width, height, institutionName, locale)
-    : showInModal(url, width, height, institutionName, locale, onCustomerClose);
+  const text = labels(copy, institutionName);
+  return container ? showInContainer(container, url, width, height, text) : showInModal(url, width, height, text, onCustomerClose);
 }
 
 function frame(url, width, height, title) {
@@ -56,60 +54,80 @@ function frame(url, width, height, title) {
   return styled(iframe, { border: "0", display: "block", maxWidth: "100%" });
 }
 
-function showInContainer(container, url, width, height, institutionName, locale) {
-  const iframe = frame(url, width, height, labels(locale).title(institutionName));
+function showInContainer(container, url, width, height, text) {
+  const iframe = frame(url, width, height, text.title);
   container.append(iframe);
   return { window: iframe.contentWindow, close: () => iframe.remove() };
 }
 
 let modalCount = 0;
+/** Closes the modal on screen, whichever copy of this module opened it: one per page. */
+const OPEN_MODAL = Symbol.for("meld-repair.modal");
 
-function showInModal(url, width, height, institutionName, locale, onCustomerClose) {
-  const text = labels(locale);
+function showInModal(url, width, height, text, onCustomerClose) {
+  // A second repair replaces the first (its session ends as the customer closing it).
+  globalThis[OPEN_MODAL]?.();
   const previousFocus = document.activeElement;
   const titleId = `meld-repair-title-${++modalCount}`;
 
   const backdrop = styled(document.createElement("div"), {
     position: "fixed", inset: "0", zIndex: "2147483000", display: "flex", alignItems: "center",
-    justifyContent: "center", background: "rgba(15, 23, 42, 0.55)",
+    justifyContent: "center", background: "rgba(15, 23, 42, 0.55)", overscrollBehavior: "contain",
   });
   backdrop.setAttribute("data-meld-repair-modal", "");
   const dialog = styled(document.createElement("div"), {
-    background: "#fff", borderRadius: "12px", boxShadow: "0 20px 50px rgba(0,0,0,.3)",
+    background: "#fff", borderRadius: "12px", boxShadow: "0 20px 50px rgba(0,0,0,.3)", colorScheme: "light",
     maxWidth: "100vw", maxHeight: "100vh", overflow: "auto", font: "15px system-ui, sans-serif", color: "#0f172a",
   });
   dialog.setAttribute("role", "dialog");
   dialog.setAttribute("aria-modal", "true");
   dialog.setAttribute("aria-labelledby", titleId);
+  dialog.lang = text.lang;
+  // Sticky: at 200% zoom the dialog scrolls, and the way out must stay in view.
   const header = styled(document.createElement("div"), {
     display: "flex", alignItems: "center", justifyContent: "space-between", gap: "12px", padding: "8px 8px 8px 16px",
+    position: "sticky", top: "0", background: "#fff",
   });
   const title = styled(document.createElement("h2"), { font: "600 16px system-ui, sans-serif", margin: "0" });
   title.id = titleId;
-  title.textContent = text.title(institutionName);
+  title.textContent = text.title;
+  // Visible words, not a bare ×: once focus is in the bank's form, Escape never reaches this
+  // page (keys stay in the cross-origin frame), and this button is the way out.
   const closeButton = styled(document.createElement("button"), {
-    font: "20px system-ui, sans-serif", lineHeight: "1", border: "0", background: "transparent",
-    cursor: "pointer", padding: "8px 12px", borderRadius: "8px", color: "inherit",
+    font: "600 15px system-ui, sans-serif", display: "inline-flex", alignItems: "center", gap: "6px",
+    border: "1px solid #cbd5e1", background: "#fff", cursor: "pointer", padding: "6px 12px", borderRadius: "8px", color: "inherit",
   });
   closeButton.type = "button";
-  closeButton.setAttribute("aria-label", text.close);
-  closeButton.textContent = "×";
-  const iframe = frame(url, width, height, text.title(institutionName));
+  closeButton.setAttribute("aria-label", text.close); // the visible word, so selectors and speech agree
+  const cross = document.createElement("span");
+  cross.setAttribute("aria-hidden", "true");
+  cross.textContent = "×";
+  closeButton.append(cross, text.close);
+  const iframe = frame(url, width, height, text.title);
+  // Tab past the widget's last field lands here and wraps to Close; Shift+Tab before Close, to the widget.
+  const sentinel = (target) => {
+    const stop = document.createElement("span");
+    stop.tabIndex = 0;
+    stop.addEventListener("focus", () => target().focus());
+    return stop;
+  };
 
   header.append(title, closeButton);
-  dialog.append(header, iframe);
+  dialog.append(sentinel(() => iframe), header, iframe, sentinel(() => closeButton));
   backdrop.append(dialog);
+  // The page behind: inert (no focus, no clicks, out of the accessibility tree) and not scrolling.
+  const madeInert = [...document.body.children].filter((child) => !child.inert);
+  for (const child of madeInert) child.inert = true;
+  const root = document.documentElement;
+  const overflow = root.style.overflow;
+  root.style.overflow = "hidden";
   document.body.append(backdrop);
   closeButton.focus();
 
-  // Focus stays inside the dialog: Tab cycles between the close button and the widget.
   const onKeyDown = (event) => {
     if (event.key === "Escape") {
       event.preventDefault();
       onCustomerClose();
-    } else if (event.key === "Tab") {
-      event.preventDefault();
-      (document.activeElement === closeButton ? iframe : closeButton).focus();
     }
   };
   const onFocusIn = (event) => {
@@ -118,13 +136,18 @@ function showInModal(url, width, height, institutionName, locale, onCustomerClos
   closeButton.addEventListener("click", () => onCustomerClose());
   document.addEventListener("keydown", onKeyDown, true);
   document.addEventListener("focusin", onFocusIn, true);
+  const replaced = () => onCustomerClose();
+  globalThis[OPEN_MODAL] = replaced;
 
   return {
     window: iframe.contentWindow,
     close() {
+      if (globalThis[OPEN_MODAL] === replaced) delete globalThis[OPEN_MODAL];
       document.removeEventListener("keydown", onKeyDown, true);
       document.removeEventListener("focusin", onFocusIn, true);
       backdrop.remove();
+      for (const child of madeInert) child.inert = false;
+      root.style.overflow = overflow;
       if (previousFocus && typeof previousFocus.focus === "function") previousFocus.focus();
     },
   };

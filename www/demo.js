@@ -47,6 +47,12 @@ const MAX_LOG_ENTRIES = 200;
  * on (faultSticky) until another one is chosen, so the prefetch on hover cannot use one up
  * unseen; "500 once" is armed again after every session.
  */
+/** What a real app does when the customer asks for what the widget cannot do. */
+const ACTIONS = {
+  new_connection: "a real app opens Meld's link flow for a new connection",
+  contact_institution: "a real app asks its backend to refresh the connection, then shows the new status",
+};
+
 const FAULTS = {
   none: { failNext: [], fault: null, faultSticky: false },
   fail500: { failNext: [500], fault: null, faultSticky: false },
@@ -58,17 +64,10 @@ const FAULTS = {
 };
 
 
+// Developer details of the demo (the card's customer words all come from the package).
 const TEXT = {
-  en: {
-    reconnected: "Reconnected — fresh data arrives by webhook",
-    noWidget: "No widget needed: ",
-    noReason: "no reason",
-  },
-  es: {
-    reconnected: "Reconectada — los datos nuevos llegan por webhook",
-    noWidget: "No hace falta el widget: ",
-    noReason: "sin motivo",
-  },
+  en: { noReason: "no reason" },
+  es: { noReason: "sin motivo" },
 };
 
 
@@ -211,7 +210,7 @@ function widgetOrigin() {
 }
 
 function main(api) {
-  const { RepairFlow, decide, explain } = api;
+  const { RepairFlow, decide, explain, explainCopy, explainOutcome } = api;
   const origin = widgetOrigin();
   widgetOriginNote.textContent = origin;
 
@@ -221,6 +220,7 @@ function main(api) {
   let current = null; // { connection, promise } of the running session
   const cards = new Map(); // connection id → { article, connection }
   const completed = new Set(); // connection ids reconnected in this page
+  const said = new Map(); // connection id → what the customer reads of its last outcome
 
   const locale = () => (controls.locale.value === "es" ? "es" : "en");
 
@@ -275,8 +275,8 @@ function main(api) {
       return;
     }
     current = { connection, promise };
-    button.setAttribute("aria-busy", "true");
-    const buttonFor = (id) => cards.get(id)?.article.querySelector('[data-action="repair"]');
+    said.delete(connection.id);
+    render(); // "Opening…" where the customer clicked
     const mode = controls.mode.value;
     if (mode === "inline") slot.hidden = false;
     if (mode === "popup" || mode === "tab") {
@@ -286,13 +286,17 @@ function main(api) {
       .then(
         (outcome) => {
           logOutcome(outcome, connection);
-          if (outcome.status === "completed") markReconnected(connection.id);
+          if (outcome.status === "completed") completed.add(connection.id);
+          said.set(connection.id, { status: outcome.status, text: tell(outcome, connection) });
         },
-        (error) => addLogEntry("error", `${connection.institutionName}: ${error?.code ?? "ERROR"} — ${error?.message ?? error}`),
+        (error) => {
+          addLogEntry("error", `${connection.institutionName}: ${error?.code ?? "ERROR"} — ${error?.message ?? error}`);
+          said.set(connection.id, { status: "failed", text: tell({ status: "failed", error }, connection) });
+        },
       )
       .finally(() => {
         current = null;
-        buttonFor(connection.id)?.removeAttribute("aria-busy"); // the card may have been re-rendered
+        render();
         slot.hidden = true;
         if (controls.fault.value === "fail500") applyFault(); // armed again for the next one
         if (flowStale) buildFlow();
@@ -306,12 +310,24 @@ function main(api) {
     currentFlow()?.prefetch(connection);
   }
 
-  function markReconnected(id) {
-    completed.add(id);
-    const result = cards.get(id)?.article.querySelector('[data-field="repair-result"]');
-    if (!result) return;
-    result.textContent = TEXT[locale()].reconnected;
-    result.hidden = false;
+  /** The customer's words for an outcome (the developer message stays in the log). */
+  function tell(outcome, connection) {
+    return explainOutcome(outcome, { locale: locale(), institutionName: connection.institutionName ?? null });
+  }
+
+  /** What only the app can do (a new link, a refresh): the demo says what a real app would. */
+  function act(connection, decision) {
+    addLogEntry("info", `${connection.institutionName}: meld-repair-action ${decision.action} — ${ACTIONS[decision.action] ?? "the app handles it"}`, {
+      data: { action: decision.action },
+    });
+    if (decision.action === "contact_institution") reload().catch((error) => addLogEntry("error", `refresh failed: ${redact(error?.message ?? error)}`));
+  }
+
+  async function reload() {
+    const response = await fetch("/api/connections");
+    if (!response.ok) throw new Error(`GET /api/connections answered HTTP ${response.status}`);
+    connections = await response.json();
+    render();
   }
 
 
@@ -320,35 +336,40 @@ function main(api) {
     const decision = decide(connection);
     const explanation = explain(connection, { locale: lang });
     const headingId = `demo-card-${connection.id}`;
-    let action;
-    if (decision.openWidget) {
+    const note = said.get(connection.id);
+    // After a completed repair: success until the webhook brings the new status.
+    const pending = note?.status === "completed";
+    const shown = pending ? { ...note.text } : explanation;
+    const failed = note?.status === "failed" ? note.text : null;
+    const busy = current?.connection.id === connection.id;
+    const label = busy ? explainCopy("busy", { locale: lang }).title : failed ? failed.actionLabel : shown.actionLabel;
+    let action = null;
+    if (label) {
       const button = el(
         "button",
-        {
-          type: "button",
-          class: "demo-button",
-          "data-action": "repair",
-          lang,
-          "aria-describedby": headingId,
-          "aria-busy": current?.connection.id === connection.id ? "true" : null,
-        },
-        explanation.actionLabel ?? "Reconnect",
+        { type: "button", class: "demo-button", "data-action": decision.openWidget ? "repair" : decision.action, lang, "aria-describedby": headingId, "aria-busy": busy ? "true" : null },
+        label,
       );
-      button.addEventListener("click", () => repair(connection, button));
-      button.addEventListener("pointerenter", () => prefetch(connection));
-      button.addEventListener("focus", () => prefetch(connection));
+      if (decision.openWidget) {
+        button.addEventListener("click", () => repair(connection, button));
+        button.addEventListener("pointerenter", () => prefetch(connection));
+        button.addEventListener("focus", () => prefetch(connection));
+      } else {
+        button.addEventListener("click", () => act(connection, decision));
+      }
       action = button;
-    } else {
-      action = el("p", { class: "demo-no-widget muted", "data-field": "decision" }, TEXT[lang].noWidget, el("code", {}, decision.action));
     }
-    const result = el("p", { class: "demo-result", "data-field": "repair-result", lang, hidden: !completed.has(connection.id) },
-      completed.has(connection.id) ? TEXT[lang].reconnected : "");
+    const alert = failed
+      ? el("div", { class: "demo-alert", role: "alert", lang, "data-field": "repair-result" }, el("strong", {}, failed.title), " ", failed.message)
+      : null;
+    const quiet = note && !failed && !pending ? el("p", { class: "demo-note", role: "status", lang, "data-field": "repair-result" }, note.text.title) : null;
     const article = el(
       "article",
       {
-        class: `demo-card card-${explanation.severity}`,
+        class: `demo-card card-${shown.severity}`,
         "aria-labelledby": headingId,
         "data-connection-id": connection.id,
+        "data-repair": note?.status ?? null,
       },
       el("h3", { id: headingId, class: "demo-card-title" }, el("span", { "data-field": "institution" }, String(connection.institutionName ?? connection.id))),
       el(
@@ -364,11 +385,12 @@ function main(api) {
       el(
         "div",
         { class: "demo-expl", lang },
-        severityBadge(explanation.severity),
-        el("p", { class: "expl-title", "data-field": "title" }, explanation.title),
-        el("p", { class: "expl-message", "data-field": "message" }, explanation.message),
+        severityBadge(shown.severity, api, lang),
+        el("p", { class: "expl-title", "data-field": "title" }, shown.title),
+        el("p", { class: "expl-message", "data-field": "message" }, shown.message),
       ),
-      el("div", { class: "demo-actions" }, action, result),
+      alert,
+      action || quiet ? el("div", { class: "demo-actions" }, action, quiet) : null,
     );
     return { article, item: el("li", {}, article) };
   }

@@ -19,19 +19,18 @@ export function el(tag, attrs = {}, ...children) {
 /** Text for screen readers only. */
 export const hidden = (text) => el("span", { class: "visually-hidden" }, text);
 
-const SEVERITY = {
-  error: { label: "Error", icon: "✕" },
-  warning: { label: "Warning", icon: "!" },
-  info: { label: "Info", icon: "i" },
-  success: { label: "Success", icon: "✓" },
-};
+const ICONS = { error: "✕", warning: "!", info: "i", success: "✓" };
 
-/** An explanation's severity as icon and word, not colour alone. */
-export function severityBadge(severity) {
-  const { label, icon } = SEVERITY[severity] ?? { label: severity, icon: "?" };
+/**
+ * An explanation's severity as icon and word, not colour alone; the word in the customer's
+ * language from the package (`explainCopy("severity_error", { locale })`: "Action needed").
+ */
+export function severityBadge(severity, api, locale) {
+  const label = api.explainCopy(`severity_${severity}`, { locale }).title;
+  const icon = ICONS[severity] ?? "?";
   return el(
     "span",
-    { class: `badge badge-${SEVERITY[severity] ? severity : "unknown"}`, "data-field": "severity", "data-value": severity },
+    { class: `badge badge-${ICONS[severity] ? severity : "unknown"}`, "data-field": "severity", "data-value": severity, lang: locale },
     el("span", { class: "badge-icon", "aria-hidden": "true" }, icon),
     hidden("Severity: "),
     label,

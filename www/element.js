@@ -7,17 +7,18 @@
 //   body[data-state]                         "loading" → "ready" | "error"
 //   meld-connection-status#attr-*, #themed   from attributes (#attr-bad holds broken JSON)
 //   #live > meld-connection-status[data-connection-id]   one per simulator connection
-//   #log > li[data-type]                     one per event; window.meldElementEvents holds them
+//   #log > li[data-type]                     one per event (in #log-region, role="log"); window.meldElementEvents holds them
 //                                            as { type, target, detail } (detail made plain)
 
-const EVENTS = ["meld-repair-outcome", "meld-repair-state", "meld-repair-event", "meld-repair-error"];
+const EVENTS = ["meld-repair-outcome", "meld-repair-state", "meld-repair-event", "meld-repair-error", "meld-repair-action"];
 
 const PAGE_CSS = `
 body { font: 15px/1.5 system-ui, sans-serif; margin: 0; padding: 24px; max-width: 1100px; margin-inline: auto; }
 h1 { font-size: 1.6em; margin: 0 0 8px; }
 h2 { font-size: 1.15em; margin: 28px 0 12px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 12px; align-items: start; }
-#log { font: 13px/1.4 ui-monospace, monospace; max-height: 260px; overflow: auto; padding-inline-start: 24px; }
+#log-region { font: 13px/1.4 ui-monospace, monospace; max-height: 260px; overflow: auto; }
+#log { margin: 0; padding-inline-start: 24px; }
 /* Theming: custom properties and parts. */
 .themed {
   --meld-repair-accent: rgb(124, 58, 237);
@@ -65,6 +66,7 @@ for (const type of EVENTS) {
       type === "meld-repair-outcome" ? event.detail.status
       : type === "meld-repair-state" ? event.detail.state
       : type === "meld-repair-event" ? event.detail.name
+      : type === "meld-repair-action" ? event.detail.action
       : `${event.detail.code}: ${event.detail.message}`;
     item.textContent = `${target} · ${type} · ${summary}`;
     log.append(item);
@@ -92,6 +94,14 @@ try {
     live.append(element);
   }
   document.getElementById("live-status").textContent = `${connections.length} connections`;
+  // What only the app can do: "Check again" refreshes the status (the simulator's, here); a
+  // real app's "Link again" would open Meld's link flow for a new connection.
+  live.addEventListener("meld-repair-action", async (event) => {
+    if (event.detail.action !== "contact_institution") return;
+    const fresh = await fetch("/api/connections").then((answer) => answer.json());
+    const updated = fresh.find((connection) => connection.id === event.detail.connectionId);
+    if (updated) event.target.connection = updated;
+  });
   document.body.dataset.state = "ready";
 } catch (error) {
   document.getElementById("live-status").textContent = `Could not load: ${error.message}`;

@@ -89,7 +89,7 @@ function decisionList(decision) {
   );
 }
 
-function explanationBlock(explanation, { locale, label }) {
+function explanationBlock(explanation, { locale, label }, api) {
   const headingId = nextId("explanation");
   const action =
     explanation.actionLabel === null
@@ -107,7 +107,7 @@ function explanationBlock(explanation, { locale, label }) {
       "data-locale": locale,
       "aria-labelledby": headingId,
     },
-    el("div", { class: "expl-head" }, el("h5", { id: headingId }, label), severityBadge(explanation.severity)),
+    el("div", { class: "expl-head" }, el("h5", { id: headingId }, label), severityBadge(explanation.severity, api, locale)),
     el("p", { class: "expl-title", lang: locale, "data-field": "title" }, explanation.title),
     el("p", { class: "expl-message", lang: locale, "data-field": "message" }, explanation.message),
     action,
@@ -172,7 +172,7 @@ function card(situation, api) {
       notes,
       el("h5", { class: "visually-hidden" }, "Decision"),
       decisionList(decision),
-      el("div", { class: "explanations" }, explanations.map(([explanation, l]) => explanationBlock(explanation, l))),
+      el("div", { class: "explanations" }, explanations.map(([explanation, l]) => explanationBlock(explanation, l, api))),
     ),
   );
 }

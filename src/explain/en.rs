@@ -35,6 +35,23 @@ pub const EN: Locale = Locale {
         ("deleted",                        "{institution} is disconnected",               "This connection was removed. Your accounts from {institution} no longer update.",                               None),
         ("unknown_status",                 "Checking {institution}",                      "We're checking the status of your connection to {institution}.",                                                None),
     ],
+    copy: &[
+        ("repair_completed",       "Reconnected",                           "Your accounts at {institution} are updating. This can take a few minutes.",          None),
+        ("repair_cancelled",       "Reconnecting stopped",                  "Nothing changed. You can reconnect {institution} whenever you're ready.",           Some("Try again")),
+        ("repair_failed",          "We couldn't reconnect {institution}",   "Something went wrong on our side. Please try again in a minute.",                   Some("Try again")),
+        ("repair_failed_popup",    "Your browser blocked the window",       "Allow pop-ups for this site, then try again.",                                      Some("Try again")),
+        ("repair_failed_final",    "We couldn't reconnect {institution}",   "Reconnecting isn't available right now. Please try again later or contact support.", None),
+        ("repair_not_needed",      "Nothing to reconnect",                  "{institution} doesn't need reconnecting right now.",                                None),
+        ("connection_unavailable", "Connection status unavailable",         "We can't show the status of this connection right now. Please try again later.",   None),
+        ("dialog",                 "Reconnect {institution}",               "", None),
+        ("close",                  "Close",                                 "", None),
+        ("busy",                   "Opening…",                              "", None),
+        ("window_open",            "Finish in the window that opened",      "", None),
+        ("severity_error",         "Action needed",                         "", None),
+        ("severity_warning",       "Recommended",                           "", None),
+        ("severity_info",          "For your information",                  "", None),
+        ("severity_success",       "Connected",                             "", None),
+    ],
 };
 
 /// `triage`'s summary of a customer's whole list (explain/mod.rs says what the markers are).

@@ -34,6 +34,23 @@ pub const ES: Locale = Locale {
         ("deleted",                        "{institution} está desconectado",             "Esta conexión se eliminó. Tus cuentas de {institution} ya no se actualizan.",                                      None),
         ("unknown_status",                 "Revisando {institution}",                     "Estamos revisando el estado de tu conexión con {institution}.",                                                    None),
     ],
+    copy: &[
+        ("repair_completed",       "Reconectado",                                  "Tus cuentas de {institution} se están actualizando. Puede tardar unos minutos.",          None),
+        ("repair_cancelled",       "Se detuvo la reconexión",                      "No cambió nada. Puedes volver a conectar {institution} cuando quieras.",                  Some("Intentar de nuevo")),
+        ("repair_failed",          "No pudimos volver a conectar {institution}",   "Algo salió mal de nuestro lado. Inténtalo de nuevo en un minuto.",                        Some("Intentar de nuevo")),
+        ("repair_failed_popup",    "Tu navegador bloqueó la ventana",              "Permite las ventanas emergentes para este sitio y vuelve a intentarlo.",                  Some("Intentar de nuevo")),
+        ("repair_failed_final",    "No pudimos volver a conectar {institution}",   "La reconexión no está disponible en este momento. Inténtalo más tarde o comunícate con soporte.", None),
+        ("repair_not_needed",      "No hay nada que reconectar",                   "{institution} no necesita reconectarse en este momento.",                                 None),
+        ("connection_unavailable", "Estado de la conexión no disponible",          "No podemos mostrar el estado de esta conexión en este momento. Inténtalo más tarde.",     None),
+        ("dialog",                 "Vuelve a conectar {institution}",              "", None),
+        ("close",                  "Cerrar",                                       "", None),
+        ("busy",                   "Abriendo…",                                    "", None),
+        ("window_open",            "Termina en la ventana que se abrió",           "", None),
+        ("severity_error",         "Acción necesaria",                             "", None),
+        ("severity_warning",       "Recomendado",                                  "", None),
+        ("severity_info",          "Para tu información",                          "", None),
+        ("severity_success",       "Conectado",                                    "", None),
+    ],
 };
 
 /// El resumen de `triage` de toda la lista del cliente (explain/mod.rs explica las marcas).

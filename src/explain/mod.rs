@@ -12,12 +12,80 @@ use crate::rules::decide::{DecideOptions, Decision};
 use crate::rules::table::{codes, Action, Urgency};
 use crate::text::{replace_marker, split_marker};
 
+type Row = (&'static str, &'static str, &'static str, Option<&'static str>);
+
 /// A built-in locale: (code, title, message, action label) rows.
 pub struct Locale {
     pub tag: &'static str,
     /// Stands in for `{institution}` when the connection has no institution name.
     pub your_institution: &'static str,
-    pub rows: &'static [(&'static str, &'static str, &'static str, Option<&'static str>)],
+    /// One per verdict code.
+    pub rows: &'static [Row],
+    /// The rest a customer reads, in the same shape ([`COPY_CODES`]): a repair's outcome, and
+    /// the labels of the element and the modal (title only, message empty).
+    pub copy: &'static [Row],
+}
+
+/// The codes of [`Locale::copy`], each with the severity it is shown with.
+pub const COPY_CODES: &[(&str, Severity)] = &[
+    ("repair_completed", Severity::Success),
+    ("repair_cancelled", Severity::Info),
+    ("repair_failed", Severity::Error),
+    ("repair_failed_popup", Severity::Error),
+    ("repair_failed_final", Severity::Error),
+    ("repair_not_needed", Severity::Success),
+    ("connection_unavailable", Severity::Info),
+    ("dialog", Severity::Info),
+    ("close", Severity::Info),
+    ("busy", Severity::Info),
+    ("window_open", Severity::Info),
+    ("severity_error", Severity::Error),
+    ("severity_warning", Severity::Warning),
+    ("severity_info", Severity::Info),
+    ("severity_success", Severity::Success),
+];
+
+/// A copy code as the table's own string, with its severity; `None` for any other text.
+pub fn copy_code(code: &str) -> Option<(&'static str, Severity)> {
+    COPY_CODES.iter().copied().find(|(known, _)| *known == code)
+}
+
+/// Which copy tells the customer how a repair ended (`RepairOutcome`, or `{ status: "failed",
+/// error }` for a start that threw): by status, and for a failure by the error's code and
+/// `retryable`, so no developer message is ever needed.
+pub fn outcome_code<S: Source>(outcome: Value<S>) -> Result<(&'static str, Severity)> {
+    let outcome = Reader::required(outcome, "outcome", ErrorCode::InvalidOptions)?;
+    let status = outcome.string("status")?;
+    Ok(match status.as_str() {
+        "completed" => ("repair_completed", Severity::Success),
+        "cancelled" => ("repair_cancelled", Severity::Info),
+        "not_needed" => ("repair_not_needed", Severity::Success),
+        "failed" => {
+            let error = Reader::optional(outcome.get("error")?, "outcome.error", ErrorCode::InvalidOptions)?;
+            let retryable = matches!(error.get("retryable")?, Value::Bool(true));
+            let code = match error.optional_string("code")?.as_deref() {
+                Some("POPUP_BLOCKED") => "repair_failed_popup",
+                _ if retryable => "repair_failed",
+                _ => "repair_failed_final",
+            };
+            (code, Severity::Error)
+        }
+        _ => return Err(Error::with_value(ErrorCode::InvalidOptions, "outcome.status is not completed, cancelled, failed or not_needed:", &status)),
+    })
+}
+
+/// What `explainOutcome` and `explainCopy` read of their options.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CopyOptions {
+    pub locale: Option<String>,
+    pub institution_name: Option<String>,
+}
+
+impl CopyOptions {
+    pub fn read<S: Source>(options: Value<S>) -> Result<CopyOptions> {
+        let options = Reader::optional(options, "options", ErrorCode::InvalidOptions)?;
+        Ok(CopyOptions { locale: options.optional_string("locale")?, institution_name: options.optional_string("institutionName")? })
+    }
 }
 
 pub const BUILT_IN: &[&Locale] = &[&en::EN, &es::ES];
@@ -27,7 +95,6 @@ pub const BUILT_IN: &[&Locale] = &[&en::EN, &es::ES];
 const SUMMARIES: &[(&str, &[Row])] = &[("en", en::SUMMARY), ("es", es::SUMMARY)];
 /// The codes of [`SUMMARIES`]: `defineCopy` accepts them beside the verdict codes.
 pub const SUMMARY_CODES: &[&str] = &["summary_empty", "summary_healthy", "summary_updating", "summary_optional", "summary_one", "summary_some"];
-type Row = (&'static str, &'static str, &'static str, Option<&'static str>);
 pub const DEFAULT_LOCALE: &str = "en";
 const PLACEHOLDER: &str = "{institution}";
 
@@ -101,7 +168,16 @@ impl CustomLocale {
         let texts = Reader::required(texts, "texts", ErrorCode::InvalidCopy)?;
         let mut read = Vec::new();
         for code in texts.keys()? {
-            let entry = Reader::required(texts.get_dynamic(&code)?, "texts entry", ErrorCode::InvalidCopy)?;
+            let entry = texts.get_dynamic(&code)?;
+            // A label (`close: "Fermer"`) may be given as its text alone; a verdict's needs an object.
+            let entry = match entry {
+                Value::Text(title) if copy_code(&code).is_some() => {
+                    read.push((code, CustomText { title: Some(title), ..CustomText::default() }));
+                    continue;
+                }
+                entry => entry,
+            };
+            let entry = Reader::required(entry, "texts entry", ErrorCode::InvalidCopy)?;
             let action_label = match entry.get("actionLabel")? {
                 Value::Undefined => None,
                 _ => Some(entry.optional_string("actionLabel")?),
@@ -177,7 +253,7 @@ impl Catalog {
             return Err(Error::new(ErrorCode::InvalidCopy, "the locale tag must be a non-empty string such as \"fr\" or \"es-MX\""));
         }
         let known = codes();
-        let known = |code: &str| known.contains(&code) || SUMMARY_CODES.contains(&code);
+        let known = |code: &str| known.contains(&code) || SUMMARY_CODES.contains(&code) || copy_code(code).is_some();
         if let Some((code, _)) = locale.texts.iter().find(|(code, _)| !known(code)) {
             return Err(Error::with_value(ErrorCode::InvalidCopy, "no verdict has the code", code));
         }
@@ -205,8 +281,13 @@ impl Catalog {
     }
 
     pub fn explain(&self, decision: &Decision, institution_name: Option<&str>, locale: &str) -> Explanation {
+        self.explain_code(decision.verdict.code, Severity::of(decision), institution_name, locale)
+    }
+
+    /// The text of any code, a verdict's or a [`COPY_CODES`] one.
+    pub fn explain_code(&self, code: &'static str, severity: Severity, institution_name: Option<&str>, locale: &str) -> Explanation {
         let name = institution_name.map(str::trim).filter(|name| !name.is_empty());
-        let template = self.template(decision, name.is_some(), locale);
+        let template = self.template_code(code, severity, name.is_some(), locale);
         let name = name.unwrap_or("");
         let isolated;
         let name = if changes_direction(name) {
@@ -229,8 +310,11 @@ impl Catalog {
     /// the pieces between its places (one piece, the stand-in phrase already in, when there is
     /// no name). JS keeps one per situation and locale and joins a new name in, without a call.
     pub fn template(&self, decision: &Decision, named: bool, locale: &str) -> Template {
+        self.template_code(decision.verdict.code, Severity::of(decision), named, locale)
+    }
+
+    fn template_code(&self, code: &'static str, severity: Severity, named: bool, locale: &str) -> Template {
         let chain = self.chain(locale);
-        let code = decision.verdict.code;
         let title = self.find(&chain, |text| text.title.as_deref(), |row| Some(row.1), code);
         let message = self.find(&chain, |text| text.message.as_deref(), |row| Some(row.2), code);
         let action_label = self.find_label(&chain, code);
@@ -239,7 +323,7 @@ impl Catalog {
             title: pieces(title.unwrap_or(""), your_institution),
             message: pieces(message.unwrap_or(""), your_institution),
             action_label: action_label.map(str::to_owned),
-            severity: Severity::of(decision),
+            severity,
             locale: chain.first().cloned().unwrap_or_else(|| DEFAULT_LOCALE.to_owned()),
             code,
         }
@@ -299,7 +383,7 @@ impl Catalog {
         &'a self,
         chain: &[String],
         custom: impl Fn(&'a CustomText) -> Option<&'a str>,
-        built: impl Fn(&'static (&'static str, &'static str, &'static str, Option<&'static str>)) -> Option<&'static str>,
+        built: impl Fn(&'static Row) -> Option<&'static str>,
         code: &str,
     ) -> Option<&'a str> {
         chain.iter().find_map(|tag| {
@@ -342,8 +426,9 @@ fn built_in(tag: &str) -> Option<&'static Locale> {
 }
 
 fn built_in_row(tag: &str, code: &str) -> Option<&'static Row> {
+    let locale = built_in(tag)?;
     let summaries = SUMMARIES.iter().filter(|(summary_tag, _)| *summary_tag == tag).flat_map(|(_, rows)| rows.iter());
-    built_in(tag)?.rows.iter().chain(summaries).find(|row| row.0 == code)
+    locale.rows.iter().chain(locale.copy).chain(summaries).find(|row| row.0 == code)
 }
 
 /// BCP 47 tags compare without case; `_` is accepted for `-` (`es_MX`).

@@ -7,7 +7,8 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{static_string, value, Writer};
 use crate::error::ErrorCode;
-use crate::explain::{Catalog, CustomLocale, ExplainOptions, Explanation, Template, DEFAULT_LOCALE};
+use crate::error::Error;
+use crate::explain::{copy_code, outcome_code, Catalog, CopyOptions, CustomLocale, ExplainOptions, Explanation, Template, DEFAULT_LOCALE};
 use crate::read::Reader;
 use crate::rules::table::Reason;
 use crate::rules::{self, AdviseOptions, Connection, DecideOptions, Decision, Intent, Situation, TriageOptions, RULES};
@@ -58,6 +59,25 @@ pub fn explain(connection: JsValue, options: JsValue) -> std::result::Result<JsV
         catalog.explain(&decision, connection.institution_name.as_deref(), options.locale.as_deref().unwrap_or(DEFAULT_LOCALE))
     });
     Ok(explanation_object(&explanation))
+}
+
+/// What the customer reads about a repair's outcome (never the error's developer message).
+#[wasm_bindgen(js_name = explainOutcome)]
+pub fn explain_outcome(outcome: JsValue, options: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let (code, severity) = outcome_code(value(outcome))?;
+    Ok(explain_copy_object(code, severity, CopyOptions::read(value(options))?))
+}
+
+/// Any other customer text ([`crate::explain::COPY_CODES`]): the element's and the modal's labels.
+#[wasm_bindgen(js_name = explainCopy)]
+pub fn explain_copy(code: &str, options: JsValue) -> std::result::Result<JsValue, JsValue> {
+    let (code, severity) = copy_code(code).ok_or_else(|| Error::with_value(ErrorCode::InvalidCopy, "no copy has the code", code))?;
+    Ok(explain_copy_object(code, severity, CopyOptions::read(value(options))?))
+}
+
+fn explain_copy_object(code: &'static str, severity: crate::explain::Severity, options: CopyOptions) -> JsValue {
+    let locale = options.locale.as_deref().unwrap_or(DEFAULT_LOCALE);
+    explanation_object(&with_catalog(|catalog| catalog.explain_code(code, severity, options.institution_name.as_deref(), locale)))
 }
 
 /// The object `explain` returns (and webhook interpretations carry).

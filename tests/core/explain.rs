@@ -2,10 +2,11 @@
 //! urgency, and the app's own wording (`Catalog::define`) is checked before anything is applied.
 
 use meld_repair::error::ErrorCode;
-use meld_repair::explain::{Catalog, CustomLocale, CustomText, Severity, BUILT_IN};
+use meld_repair::explain::{outcome_code, Catalog, CustomLocale, CustomText, Severity, BUILT_IN, COPY_CODES};
 use meld_repair::rules::table::codes;
 use meld_repair::rules::{decide, DecideOptions, Decision, Situation};
 
+use crate::support::js::{object, text, Js};
 use crate::support::FIVE_MB;
 
 fn locale(tag: &str, texts: &[(&str, CustomText)]) -> CustomLocale {
@@ -35,6 +36,57 @@ fn every_code_has_exactly_one_line_in_every_built_in_locale() {
             assert!(!row.1.is_empty() && !row.2.is_empty(), "{}: {} has an empty title or message", locale.tag, row.0);
         }
     }
+}
+
+/// Everything else a customer reads (outcomes, labels) is in every locale too, and nothing more.
+#[test]
+fn every_copy_code_has_exactly_one_line_in_every_built_in_locale() {
+    for locale in BUILT_IN {
+        for (code, _) in COPY_CODES {
+            let lines = locale.copy.iter().filter(|row| row.0 == *code).count();
+            assert_eq!(lines, 1, "{}: {code} has {lines} lines", locale.tag);
+        }
+        for row in locale.copy {
+            assert!(COPY_CODES.iter().any(|(code, _)| *code == row.0), "{}: {} is no copy code", locale.tag, row.0);
+            assert!(!row.1.is_empty(), "{}: {} has an empty title", locale.tag, row.0);
+        }
+    }
+}
+
+/// A failure is worded by its code and `retryable`, never by its developer message.
+#[test]
+fn outcomes_map_to_customer_copy() {
+    let failed = |code: &str, retryable: bool| {
+        let error = object(&[("code", text(code)), ("retryable", Js::Bool(retryable)), ("message", text("the token endpoint answered HTTP 502"))]);
+        outcome_code(object(&[("status", text("failed")), ("error", error)]).value()).unwrap()
+    };
+    let status = |status: &str| outcome_code(object(&[("status", text(status))]).value()).unwrap();
+    assert_eq!(status("completed"), ("repair_completed", Severity::Success));
+    assert_eq!(status("cancelled"), ("repair_cancelled", Severity::Info));
+    assert_eq!(status("not_needed"), ("repair_not_needed", Severity::Success));
+    assert_eq!(status("failed"), ("repair_failed_final", Severity::Error));
+    assert_eq!(failed("TOKEN_ENDPOINT_FAILED", true), ("repair_failed", Severity::Error));
+    assert_eq!(failed("POPUP_BLOCKED", true), ("repair_failed_popup", Severity::Error));
+    assert_eq!(failed("WIDGET_URL_REJECTED", false), ("repair_failed_final", Severity::Error));
+    let error = outcome_code(object(&[("status", text("open"))]).value()).unwrap_err();
+    assert_eq!(error.code, ErrorCode::InvalidOptions);
+
+    let catalog = Catalog::default();
+    let text = catalog.explain_code("repair_failed", Severity::Error, Some("Flannel Bank"), "es-MX");
+    assert_eq!((text.title.as_str(), text.locale.as_str()), ("No pudimos volver a conectar Flannel Bank", "es"));
+    assert_eq!(text.action_label.as_deref(), Some("Intentar de nuevo"));
+}
+
+/// The app's labels go down the same chain as its verdict text; a label may be a bare string.
+#[test]
+fn labels_follow_define_copy() {
+    let mut catalog = Catalog::default();
+    let texts = object(&[("close", text("Fermer")), ("repair_completed", object(&[("title", text("Reconnecté"))]))]);
+    catalog.define(CustomLocale::read(text("fr").value(), texts.value(), Js::Undefined.value()).unwrap()).unwrap();
+    assert_eq!(catalog.explain_code("close", Severity::Info, None, "fr-CA").title, "Fermer");
+    let completed = catalog.explain_code("repair_completed", Severity::Success, None, "fr");
+    assert_eq!(completed.title, "Reconnecté");
+    assert_eq!(completed.message, "Your accounts at your bank are updating. This can take a few minutes.");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { beforeEach, test } from "node:test";
-import { decide, explain } from "meld-repair";
+import { decide, explain, explainCopy, explainOutcome } from "meld-repair";
 import { launchBrowser, openPage, startSim } from "./harness.mjs";
 
 const CONNECTIONS = JSON.parse(readFileSync(new URL("../../sim/connections.json", import.meta.url), "utf8"));
@@ -13,10 +13,9 @@ const MARKUP = 'Banco <b>Ñandú</b> & "Hijos" <img src=x>';
 const WIDGET = "[data-meld-repair-widget]";
 const MODAL_CLOSE = '[data-meld-repair-modal] button[aria-label="Close"]';
 const ICON = { error: "✕", warning: "!", info: "i", success: "✓" };
-const LABEL = {
-  en: { error: "Error", warning: "Warning", info: "Info", success: "OK" },
-  es: { error: "Error", warning: "Aviso", info: "Información", success: "Correcto" },
-};
+// Severity labels come from the catalog too (customer words: "Action needed", not "Error").
+const labels = (locale) => Object.fromEntries(Object.keys(ICON).map((level) => [level, explainCopy(`severity_${level}`, { locale }).title]));
+const LABEL = { en: labels("en"), es: labels("es") };
 
 const browser = await launchBrowser();
 const sim = await startSim();
@@ -112,7 +111,7 @@ test("renders statuses from attributes as explain() words them, severity as text
     assert.equal(shown.message, words.message, selector);
     assert.equal(shown.severity, words.severity, selector);
     assert.equal(shown.badge, `${ICON[words.severity]}${LABEL.en[words.severity]}`, selector);
-    assert.equal(shown.button, decide(conn).openWidget ? words.actionLabel : null, selector);
+    assert.equal(shown.button, words.actionLabel, selector); // every "you must act" has its button
     assert.equal(shown.buttonTag, "BUTTON");
     assert.equal(shown.statusRole, "status");
     assert.equal(shown.statusLive, "polite");
@@ -127,7 +126,7 @@ test("renders statuses from attributes as explain() words them, severity as text
   for (const conn of CONNECTIONS) {
     const shown = await view(page, live(conn.id));
     assert.equal(shown.title, explain(conn).title, conn.id);
-    assert.equal(shown.button, decide(conn).openWidget ? explain(conn).actionLabel : null, conn.id);
+    assert.equal(shown.button, explain(conn).actionLabel, conn.id);
   }
   await assertClean(session);
 });
@@ -141,6 +140,7 @@ test('lang="es" (and a lang or locale set later) localizes every text', async ()
   assert.equal(shown.message, spanish.message);
   assert.equal(shown.button, spanish.actionLabel);
   assert.equal(shown.badge, `✕${LABEL.es.error}`);
+  assert.equal(LABEL.es.error, "Acción necesaria");
 
   await page.evaluate(() => document.querySelector("#attr-expiring").setAttribute("lang", "es-MX"));
   const expiring = explain(connection("conn_access_expiring_soon"), { locale: "es-MX" });
@@ -177,10 +177,12 @@ test("a connection that cannot be read renders an error state and fires meld-rep
   const { page } = session;
   const bad = await view(page, "#attr-bad");
   assert.equal(bad.hidden, false);
-  assert.equal(bad.severity, "error");
-  assert.equal(bad.badge, "✕Error");
+  // Customer words; the parser's message is the error's (event and `error`), never the card's.
+  const unavailable = explainCopy("connection_unavailable");
+  assert.equal(bad.severity, "info");
+  assert.equal(bad.badge, `i${LABEL.en.info}`);
   assert.equal(bad.title, "Connection status unavailable");
-  assert.match(bad.message, /not valid JSON/);
+  assert.equal(bad.message, unavailable.message);
   assert.equal(bad.button, null);
   const atUpgrade = await events(page, "meld-repair-error");
   assert.equal(atUpgrade.length, 1);
@@ -191,7 +193,8 @@ test("a connection that cannot be read renders an error state and fires meld-rep
   await page.evaluate(() => document.querySelector("#attr-bad").setAttribute("lang", "es"));
   const badSpanish = await view(page, "#attr-bad");
   assert.equal(badSpanish.title, "Estado de la conexión no disponible");
-  assert.equal(badSpanish.badge, "✕Error");
+  assert.equal(badSpanish.badge, `i${LABEL.es.info}`);
+  assert.equal(badSpanish.message, explainCopy("connection_unavailable", { locale: "es" }).message);
   assert.equal((await events(page, "meld-repair-error")).length, 1);
 
   const results = await page.evaluate(async () => {
@@ -253,13 +256,26 @@ test("a full repair through the element: one backend request, live region, outco
   assert.equal(widgetEvents[0], "init");
   assert.equal(widgetEvents.at(-1), "connect_complete");
 
+  // Pending success: no error badge, no Reconnect, until the app hands over the new connection.
+  const pending = explainOutcome({ status: "completed" }, { institutionName: "First Platypus Bank" });
   const shown = await view(page, selector);
-  assert.equal(shown.status, "Reconnected");
   assert.equal(shown.state, "completed");
-  assert.equal(shown.button, null); // done: no second repair offered for the stale object
+  assert.equal(shown.severity, "success");
+  assert.equal(shown.badge, `✓${LABEL.en.success}`);
+  assert.equal(shown.title, pending.title);
+  assert.equal(shown.message, pending.message);
+  assert.equal(shown.button, null);
+  assert.equal(shown.status, `${pending.title}. ${pending.message}`);
   const texts = await page.evaluate(() => window.statusTexts);
   assert.ok(texts.includes("Opening…"), texts.join(" | "));
-  assert.equal(texts.at(-1), "Reconnected");
+  assert.equal(texts.at(-1), shown.status);
+  // The webhook's new status ends it.
+  await page.evaluate((sel) => {
+    document.querySelector(sel).connection = { id: "conn_login_required", status: "ACTIVE", institutionName: "First Platypus Bank" };
+  }, selector);
+  const after = await view(page, selector);
+  assert.deepEqual([after.state, after.severity, after.status], ["idle", "success", ""]);
+  assert.equal(after.title, explain({ status: "ACTIVE", institutionName: "First Platypus Bank" }).title);
   assert.equal(await page.locator(WIDGET).count(), 0);
   assert.equal(sim.stats().repairRequests, 1);
   assert.equal((await events(page, "meld-repair-error")).length, 1); // only #attr-bad's
@@ -292,14 +308,14 @@ test("keyboard: Enter and Space activate the button, Escape cancels, focus comes
       key === "Enter" ? 1 : 2,
     );
     const shown = await view(page, selector);
-    assert.equal(shown.status, "Cancelled");
+    assert.equal(shown.status, explainOutcome({ status: "cancelled" }).title);
     assert.equal(shown.button, explain(connection("conn_token_expired")).actionLabel);
     assert.equal(await page.evaluate((sel) => document.querySelector(sel).shadowRoot.activeElement?.localName, selector), "button");
   }
   const outcomes = (await events(page, "meld-repair-outcome")).map((e) => [e.detail.status, e.detail.reason]);
   assert.deepEqual(outcomes, [["cancelled", "customer_closed"], ["cancelled", "customer_closed"]]);
   const texts = await page.evaluate(() => window.statusTexts);
-  assert.ok(texts.includes("Opening…") || texts.includes("Connection window open"), texts.join(" | "));
+  assert.ok(texts.includes("Opening…") || texts.includes(explainCopy("window_open").title), texts.join(" | "));
   // Focus prefetched the token, a cancelled session keeps it: one request for both sessions.
   assert.equal(sim.stats().repairRequests, 1);
   await assertClean(session);
@@ -327,12 +343,15 @@ test("an injected flow is used; a failure is announced and fired as the outcome"
     const states = [];
     element.addEventListener("meld-repair-state", (event) => states.push(event.detail.state));
     const outcome = await element.start();
+    const part = (name) => element.shadowRoot.querySelector(`[part="${name}"]`);
     return {
       states,
       noTokenUrl,
       status: outcome.status,
       code: outcome.error.code,
-      shown: element.shadowRoot.querySelector('[part="status"]').textContent,
+      alert: { role: part("alert").getAttribute("role"), hidden: part("alert").hidden, text: part("alert").textContent },
+      button: part("button").textContent,
+      shown: element.shadowRoot.textContent,
       state: element.state,
     };
   });
@@ -341,7 +360,11 @@ test("an injected flow is used; a failure is announced and fired as the outcome"
   assert.equal(result.status, "failed");
   assert.equal(result.code, "TOKEN_ENDPOINT_FAILED");
   assert.equal(result.state, "failed");
-  assert.match(result.shown, /^Could not reconnect: .*backend down/);
+  // Where the customer clicked: an alert in their words and a Try again; no developer text.
+  const failure = explainOutcome({ status: "failed", error: { code: "TOKEN_ENDPOINT_FAILED", retryable: true } }, { institutionName: "Tartan Bank" });
+  assert.deepEqual(result.alert, { role: "alert", hidden: false, text: `${failure.title}${failure.message}` });
+  assert.equal(result.button, "Try again");
+  assert.doesNotMatch(result.shown, /backend down|token endpoint|HTTP/);
   const outcomes = await events(page, "meld-repair-outcome");
   assert.equal(outcomes.at(-1).detail.status, "failed");
   assert.equal(outcomes.at(-1).detail.error.code, "TOKEN_ENDPOINT_FAILED");

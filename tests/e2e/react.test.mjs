@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeEach, test } from "node:test";
-import { explain } from "meld-repair";
+import { explain, explainOutcome } from "meld-repair";
 import { launchBrowser, openPage, startSim } from "./harness.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -87,9 +87,14 @@ async function assertCompleted(page, connectionId, institutionName) {
   await outcome.waitFor();
   assert.equal(await outcome.getAttribute("data-status"), "completed");
   assert.equal(await outcome.getAttribute("data-connection-id"), connectionId);
-  assert.match(await outcome.textContent(), new RegExp(`Reconnected ${institutionName}`));
+  const pending = explainOutcome({ status: "completed" }, { institutionName });
+  assert.equal(await outcome.textContent(), `${pending.title}. ${pending.message}`);
   assert.equal(await page.locator("#repairs").getAttribute("data-flow-state"), "completed");
-  assert.equal(await page.locator('#repairs [role="status"]').textContent(), "Reconnected");
+  // Pending success on the card: no error badge, no Reconnect, until the webhook.
+  const card = page.locator(`li[data-connection-id="${connectionId}"]`);
+  assert.equal(await card.getAttribute("class"), "connection severity-success");
+  assert.equal(await card.locator(".title").textContent(), pending.title);
+  assert.equal(await card.getByRole("button").count(), 0);
   await page.locator(WIDGET).waitFor({ state: "detached" });
 }
 

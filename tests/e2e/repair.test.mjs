@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
 import { readFileSync } from "node:fs";
-import { explain } from "meld-repair";
+import { explain, explainOutcome } from "meld-repair";
 import { launchBrowser, openPage, startSim } from "./harness.mjs";
 
 const FIRST_PLATYPUS = "conn_login_required";
@@ -945,8 +945,10 @@ test("demo click-through under the strict CSP: Reconnect, log in, outcome and th
   const demo = page.locator("#repair-demo");
   await page.waitForSelector('#repair-demo[data-state="ready"]');
   assert.equal(await demo.isVisible(), true);
-  assert.equal(await page.locator("#demo-log").getAttribute("aria-live"), "polite");
-  assert.equal(await page.locator("#demo-log").getAttribute("role"), "log");
+  // The log role on a wrapper, so the list keeps its items (axe: listitem).
+  assert.equal(await page.locator("#demo-log-region").getAttribute("aria-live"), "polite");
+  assert.equal(await page.locator("#demo-log-region").getAttribute("role"), "log");
+  assert.equal(await page.locator("#demo-log-region > ol#demo-log").count(), 1);
 
   const card = demo.getByRole("article", { name: "First Platypus Bank", exact: true });
   const english = explain(connection(FIRST_PLATYPUS), { locale: "en" });
@@ -974,9 +976,13 @@ test("demo click-through under the strict CSP: Reconnect, log in, outcome and th
   for (const expected of ["outcome completed", "First Platypus Bank", "ZJK6BFqUMUhpfKSGF6CrKL", "2 accounts", "Checking", "••9876", "BANK_LINKING_CONNECTION_STATUS_CHANGE"]) {
     assert.ok(outcomeText.includes(expected), `outcome mentions ${expected}: ${outcomeText}`);
   }
-  const result = card.locator('[data-field="repair-result"]');
-  await result.waitFor();
-  assert.equal(await result.textContent(), "Reconnected — fresh data arrives by webhook");
+  // Pending success in customer words: no error badge, no Reconnect, until the webhook.
+  const pending = explainOutcome({ status: "completed" }, { institutionName: "First Platypus Bank" });
+  await page.waitForSelector(`#repair-demo article[data-connection-id="${FIRST_PLATYPUS}"][data-repair="completed"]`);
+  assert.equal(await card.locator('[data-field="title"]').textContent(), pending.title);
+  assert.equal(await card.locator('[data-field="message"]').textContent(), pending.message);
+  assert.equal(await card.locator('[data-field="severity"]').getAttribute("data-value"), "success");
+  assert.equal(await card.getByRole("button").count(), 0);
   assert.equal(await card.locator('[data-field="status"]').textContent(), "RECONNECT_REQUIRED", "the status is not faked");
 
   const entries = await page.locator("#demo-log > li").evaluateAll((items) => items.map((li) => [li.dataset.kind, li.querySelector(".log-text").textContent]));
@@ -1010,6 +1016,11 @@ test("demo controls: fault, latency, locale and the inline container", async () 
   await failed.waitFor();
   assert.equal(await failed.getAttribute("data-code"), "INVALID_TOKEN_RESPONSE");
   assert.match(await failed.textContent(), /Tartan Bank: INVALID_TOKEN_RESPONSE.*expired token/s);
+  // Where the customer clicked: an alert in their words, never the developer message.
+  const alert = tartan.getByRole("alert");
+  const words = explainOutcome({ status: "failed", error: { code: "INVALID_TOKEN_RESPONSE", retryable: false } }, { institutionName: "Tartan Bank" });
+  assert.equal(await alert.textContent(), `${words.title} ${words.message}`);
+  assert.doesNotMatch(await tartan.textContent(), /INVALID_TOKEN_RESPONSE|expired token/);
   assert.equal(await page.locator(`${WIDGET}, ${MODAL}`).count(), 0);
 
   // Latency and fault back to normal through the controls.

@@ -12,25 +12,14 @@
 //   #sign-out                            unmounts the list (and so closes an open repair)
 import { StrictMode, useEffect, useMemo, useState } from "react";
 import { createRoot } from "react-dom/client";
-import { decide, explain } from "meld-repair";
+import { decide, explain, explainCopy, explainOutcome } from "meld-repair";
 import { useRepairFlow } from "./useRepairFlow.js";
 import "./style.css";
 
-const SEVERITY = {
-  error: { icon: "✕", label: "Error" },
-  warning: { icon: "!", label: "Warning" },
-  info: { icon: "i", label: "Info" },
-  success: { icon: "✓", label: "OK" },
-};
-
-const STATE_TEXT = {
-  idle: "",
-  fetching_token: "Opening…",
-  open: "Finish in the connection window",
-  completed: "Reconnected",
-  cancelled: "Cancelled",
-  failed: "Could not reconnect",
-};
+// Every word a customer reads comes from meld-repair (explain, explainOutcome, explainCopy):
+// one catalog, one locale chain, the app's defineCopy; a MeldRepairError's message is for logs.
+const ICONS = { error: "✕", warning: "!", info: "i", success: "✓" };
+const copy = (code) => explainCopy(code).title;
 
 /** The simulator's widget origin: ?widgetOrigin=…, else the app's port + 1 (as `npm start` runs it). */
 function widgetOrigin() {
@@ -60,28 +49,40 @@ function useConnections() {
   return result;
 }
 
-function Connection({ connection, busy, onRepair, onPrefetch }) {
+function Connection({ connection, outcome, busy, fetching, onRepair, onPrefetch, onAction }) {
   const decision = decide(connection);
-  const words = explain(connection);
-  const severity = SEVERITY[words.severity];
+  const name = connection.institutionName ?? null;
+  const said = outcome?.connectionId === connection.id ? explainOutcome(outcome, { institutionName: name }) : null;
+  // After a completed repair: success until the webhook brings the new status.
+  const words = said && outcome.status === "completed" ? said : explain(connection);
+  const failed = said && outcome.status === "failed" ? said : null;
+  const label = fetching ? copy("busy") : failed ? failed.actionLabel : words.actionLabel;
   return (
-    <li className={`connection severity-${words.severity}`} data-connection-id={connection.id}>
+    <li className={`connection severity-${words.severity}`} data-connection-id={connection.id} data-repair={said ? outcome.status : undefined}>
       <span className="badge">
-        <span aria-hidden="true">{severity.icon}</span> {severity.label}
+        <span aria-hidden="true">{ICONS[words.severity]}</span> {copy(`severity_${words.severity}`)}
       </span>
       <h2 className="title">{words.title}</h2>
       <p className="message">{words.message}</p>
-      {decision.openWidget && (
+      {failed && (
+        <div className="alert" role="alert">
+          <strong>{failed.title}</strong> {failed.message}
+        </div>
+      )}
+      {label && (
         <button
           type="button"
           aria-disabled={busy || undefined}
-          onPointerEnter={() => onPrefetch(connection)}
-          onFocus={() => onPrefetch(connection)}
+          aria-busy={fetching || undefined}
+          onPointerEnter={() => decision.openWidget && onPrefetch(connection)}
+          onFocus={() => decision.openWidget && onPrefetch(connection)}
           onClick={() => {
-            if (!busy) onRepair(connection);
+            if (busy) return;
+            if (decision.openWidget) onRepair(connection);
+            else onAction(connection, decision.action);
           }}
         >
-          {words.actionLabel}
+          {label}
         </button>
       )}
     </li>
@@ -90,16 +91,11 @@ function Connection({ connection, busy, onRepair, onPrefetch }) {
 
 function Outcome({ outcome, connections }) {
   if (!outcome) return null;
-  const name = connections.find((c) => c.id === outcome.connectionId)?.institutionName ?? "your bank";
-  const text = {
-    completed: `Reconnected ${name}. Fresh data arrives shortly.`,
-    cancelled: `Reconnecting ${name} was cancelled.`,
-    failed: `Could not reconnect ${name}: ${outcome.error?.message}`,
-    not_needed: `${name} needs no reconnection.`,
-  }[outcome.status];
+  const name = connections.find((c) => c.id === outcome.connectionId)?.institutionName ?? null;
+  const said = explainOutcome(outcome, { institutionName: name });
   return (
     <p id="outcome" className={`outcome outcome-${outcome.status}`} data-status={outcome.status} data-connection-id={outcome.connectionId ?? ""}>
-      {text}
+      {said.title}. {said.message}
     </p>
   );
 }
@@ -110,6 +106,8 @@ function Outcome({ outcome, connections }) {
  */
 function ConnectionList({ connections }) {
   const [startError, setStartError] = useState(null);
+  const [list, setList] = useState(connections);
+  const [activeId, setActiveId] = useState(null);
   const origins = useMemo(() => [widgetOrigin()], []);
   const { state, outcome, start, prefetch } = useRepairFlow({
     tokenUrl: "/api/meld/repair",
@@ -120,8 +118,20 @@ function ConnectionList({ connections }) {
 
   const repair = (connection) => {
     setStartError(null);
-    start(connection).catch(setStartError);
+    setActiveId(connection.id);
+    start(connection).catch((error) => setStartError({ error, connectionId: connection.id }));
   };
+  // "Check again" (contact_institution): ask the backend for the status again. A real app's
+  // "Link again" (new_connection) opens Meld's link flow for a new connection.
+  const act = (connection, action) => {
+    if (action !== "contact_institution") return;
+    fetch("/api/connections")
+      .then((response) => response.json())
+      .then(setList, () => {});
+  };
+  // A start that threw is shown like a failed outcome, on its card.
+  const shown = running ? null : startError ? { status: "failed", error: startError.error, connectionId: startError.connectionId } : outcome;
+  const fetchingId = state === "fetching_token" ? activeId : null;
 
   useEffect(() => {
     // A link from a reminder email (`?repair=<connection id>`) opens that repair at once;
@@ -129,7 +139,8 @@ function ConnectionList({ connections }) {
     const linked = new URLSearchParams(location.search).get("repair");
     const target = linked && connections.find((c) => c.id === linked);
     if (target) {
-      start(target).catch(setStartError);
+      setActiveId(target.id);
+      start(target).catch((error) => setStartError({ error, connectionId: target.id }));
       return;
     }
     const urgent = connections.find((c) => decide(c).openWidget && decide(c).urgency === "required");
@@ -139,12 +150,21 @@ function ConnectionList({ connections }) {
   return (
     <div data-flow-state={state} id="repairs">
       <p className="status" role="status">
-        {startError ? `Could not start: ${startError.message}` : STATE_TEXT[state]}
+        {state === "fetching_token" ? copy("busy") : state === "open" ? copy("window_open") : ""}
       </p>
-      <Outcome outcome={outcome} connections={connections} />
+      <Outcome outcome={shown} connections={list} />
       <ul className="connections" aria-label="Connections">
-        {connections.map((connection) => (
-          <Connection key={connection.id} connection={connection} busy={running} onRepair={repair} onPrefetch={prefetch} />
+        {list.map((connection) => (
+          <Connection
+            key={connection.id}
+            connection={connection}
+            outcome={shown}
+            busy={running}
+            fetching={fetchingId === connection.id}
+            onRepair={repair}
+            onPrefetch={prefetch}
+            onAction={act}
+          />
         ))}
       </ul>
     </div>
