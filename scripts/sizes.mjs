@@ -17,7 +17,7 @@ export const PAYLOADS = [
   // Raised for issue #14 (+1 KB: own properties, string caps, bidi isolation, copy bounds) and
   // issue #13 (+5.7 KB measured: triage() in core.wasm, a list read, duplicates folded, the
   // summary worded in two locales; RepairFlow's follow-up options and events in index.js).
-  { name: "status page", files: ["index.js", "element.js", "core.wasm"], budget: 43 * 1024 },
+  { name: "status page", files: ["index.js", "element.js", "core.wasm"], budget: 46 * 1024 },
   // What `new RepairFlow(…)`, `prefetch` or `start` load on top.
   // Raised from 40 KB for issue #13's follow-up loop in flow.js (39.8 → 40.1 KB measured).
   { name: "repair flow on intent", files: ["flow.js", "flow.wasm"], budget: 41 * 1024 },

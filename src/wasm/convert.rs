@@ -89,6 +89,7 @@ impl Source for Js {
 
 /// The own property `key` of a value the package made or parsed, `undefined` when absent or
 /// when reading it threw.
+#[cfg(feature = "flow")]
 pub fn own(object: &JsValue, key: &'static str) -> JsValue {
     own_property(object, &static_string(key)).unwrap_or(JsValue::UNDEFINED)
 }

@@ -206,6 +206,7 @@ function assertCompleted(outcome, connectionId = FIRST_PLATYPUS, metadata = PLAT
     reason: null,
     error: null,
     dataArrivesByWebhook: true,
+    followUp: null, // no statusUrl or fetchConnection: the connection is not followed
   });
   assert.equal(decision.connectionId, connectionId);
   assert.equal(decision.openWidget, true);
@@ -224,6 +225,7 @@ function assertCancelled(outcome, reason, connectionId = FIRST_PLATYPUS) {
     error: null,
     dataArrivesByWebhook: false,
     note: null,
+    followUp: null,
   });
   assert.equal(decision.connectionId, connectionId);
 }
