@@ -500,9 +500,9 @@ export type RepairOutcome =
   | { status: "cancelled"; connectionId: string; decision: Decision; metadata: null; reason: "customer_closed" | "app_closed" | "page_hidden"; error: null; dataArrivesByWebhook: false; note: null }
   | { status: "failed"; connectionId: string; decision: Decision; metadata: null; reason: null; error: MeldRepairError; dataArrivesByWebhook: false; note: null }
   | { status: "not_needed"; connectionId: string | null; decision: Decision };
-// With statusUrl or fetchConnection, a completed outcome's `followUp` resolves with how the
-// follow-up ended; null otherwise.
-export type FollowedOutcome = RepairOutcome & { followUp?: Promise<FollowResult> | null };
+// With statusUrl or fetchConnection, a completed outcome has `followUp`, resolving with how the
+// follow-up ended.
+export type FollowedOutcome = RepairOutcome & { followUp?: Promise<FollowResult> };
 
 export interface RepairFlowEventMap {
   /** The state changed; `detail` is the new state (as `onStateChange`). */

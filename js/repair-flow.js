@@ -245,11 +245,11 @@ export class RepairFlow extends EventTarget {
   /**
    * After `completed`, with `statusUrl` or `fetchConnection`: follows the connection back to
    * health (js/follow.js), a `connectionupdate` event per fresh connection and `followend` at
-   * the end; the outcome's `followUp` resolves with how it ended.
+   * the end; the outcome gains `followUp`, resolving with how it ended.
    */
   #followUp(outcome) {
     const follow = this.#options.follow;
-    if (!follow || outcome.status !== "completed" || this.#destroyed) return { ...outcome, followUp: null };
+    if (!follow || outcome.status !== "completed" || this.#destroyed) return outcome;
     this.#following?.abort();
     const controller = (this.#following = new AbortController());
     const onUpdate = (update) => this.dispatchEvent(new CustomEvent("connectionupdate", { detail: update }));
