@@ -206,7 +206,6 @@ function assertCompleted(outcome, connectionId = FIRST_PLATYPUS, metadata = PLAT
     reason: null,
     error: null,
     dataArrivesByWebhook: true,
-    followUp: null, // no statusUrl or fetchConnection: the connection is not followed
   });
   assert.equal(decision.connectionId, connectionId);
   assert.equal(decision.openWidget, true);
@@ -225,7 +224,6 @@ function assertCancelled(outcome, reason, connectionId = FIRST_PLATYPUS) {
     error: null,
     dataArrivesByWebhook: false,
     note: null,
-    followUp: null,
   });
   assert.equal(decision.connectionId, connectionId);
 }
