@@ -14,7 +14,10 @@ export const MODULES = { core: "core", flow: "flow", node: "core,flow,webhooks" 
  */
 export const PAYLOADS = [
   // A status page: `import { decide, explain, advise, defineCopy } from "meld-repair"` and the element.
-  { name: "status page", files: ["index.js", "element.js", "core.wasm"], budget: 36 * 1024 },
+  // 39 KB since #12: every customer word in wasm (outcomes, the element's and the modal's labels,
+  // severity words; explainOutcome, explainCopy) measured core.wasm 24.3 → 26.6 KB and
+  // element.js 4.2 → 4.7 KB (its states: alert, pending success, action buttons).
+  { name: "status page", files: ["index.js", "element.js", "core.wasm"], budget: 39 * 1024 },
   // What `new RepairFlow(…)`, `prefetch` or `start` load on top.
   { name: "repair flow on intent", files: ["flow.js", "flow.wasm"], budget: 40 * 1024 },
 ];
