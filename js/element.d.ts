@@ -36,12 +36,23 @@ export type MeldRepairWidgetEvent = CustomEvent<WidgetEvent>;
  */
 export type MeldRepairErrorEvent = CustomEvent<MeldRepairError>;
 
+/** `detail` of `meld-repair-action`: what the customer asked for that only the app can do. */
+export interface MeldRepairActionDetail {
+  /** `new_connection` ("Link again": start a new link), `contact_institution` ("Check again": refresh). */
+  action: Decision["action"];
+  connectionId: string | null;
+  decision: Decision;
+}
+/** `meld-repair-action`: the customer pressed a button the widget cannot answer. */
+export type MeldRepairActionEvent = CustomEvent<MeldRepairActionDetail>;
+
 /** Events the element fires; all bubble and cross shadow roots (`composed`). */
 export interface MeldConnectionStatusEventMap {
   "meld-repair-outcome": MeldRepairOutcomeEvent;
   "meld-repair-state": MeldRepairStateEvent;
   "meld-repair-event": MeldRepairWidgetEvent;
   "meld-repair-error": MeldRepairErrorEvent;
+  "meld-repair-action": MeldRepairActionEvent;
 }
 
 /** Attributes, all optional. */
@@ -56,6 +67,8 @@ export interface MeldConnectionStatusAttributes {
   "allow-insecure-loopback"?: boolean | "";
   /** Space-separated widget origins; default Meld's production and sandbox origins. */
   "allowed-widget-origins"?: string;
+  /** "light" | "dark"; without it the element follows `prefers-color-scheme`. */
+  theme?: "light" | "dark";
   /** Language of the text ("en", "es", … falling back like explain()); `locale` wins over `lang`. */
   lang?: string;
   locale?: string;

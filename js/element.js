@@ -58,7 +58,7 @@ const CSS = `
 .actions:has(button[hidden]):has(.status:empty) { display: none; }
 button {
   display: inline-flex; align-items: center; gap: 8px;
-  font: inherit; font-weight: 600; color: var(--_on-accent); background: var(--meld-repair-accent, var(--_accent));
+  font: inherit; font-weight: 600; color: var(--meld-repair-on-accent, var(--_on-accent)); background: var(--meld-repair-accent, var(--_accent));
   border: 0; border-radius: var(--meld-repair-radius, 10px); padding: 8px 16px; cursor: pointer;
 }
 button:hover { filter: brightness(1.1); }

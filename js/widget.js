@@ -103,7 +103,7 @@ function showInModal(url, width, height, text, onCustomerClose) {
   cross.setAttribute("aria-hidden", "true");
   cross.textContent = "×";
   closeButton.append(cross, text.close);
-  const iframe = frame(url, width, height, text.title);
+  const iframe = styled(frame(url, width, height, text.title), { margin: "0 auto" }); // centred under a long title
   // Tab past the widget's last field lands here and wraps to Close; Shift+Tab before Close, to the widget.
   const sentinel = (target) => {
     const stop = document.createElement("span");

@@ -14,10 +14,12 @@ export const MODULES = { core: "core", flow: "flow", node: "core,flow,webhooks" 
  */
 export const PAYLOADS = [
   // A status page: `import { decide, explain, advise, defineCopy } from "meld-repair"` and the element.
-  // Raised for issue #14 (+1 KB: own properties, string caps, bidi isolation, copy bounds) and
-  // issue #13 (+5.7 KB measured: triage() in core.wasm, a list read, duplicates folded, the
-  // summary worded in two locales; RepairFlow's follow-up options and events in index.js).
-  { name: "status page", files: ["index.js", "element.js", "core.wasm"], budget: 46 * 1024 },
+  // Raised since issue #9's 36 KB, each by what it measured: #12 every customer word in wasm
+  // (outcomes, the element's and the modal's labels, severity words) and the element's states,
+  // core.wasm 24.3 → 26.6 KB, element.js 4.2 → 4.7 KB; #14 own properties, string caps, bidi
+  // isolation, copy bounds (+1 KB); #13 triage() in core.wasm and RepairFlow's follow-up
+  // options (+5.7 KB). docs/benchmarks.md says how far this is from the 20 KB goal.
+  { name: "status page", files: ["index.js", "element.js", "core.wasm"], budget: 49 * 1024 },
   // What `new RepairFlow(…)`, `prefetch` or `start` load on top.
   // Raised from 40 KB for issue #13's follow-up loop in flow.js (39.8 → 40.1 KB measured).
   { name: "repair flow on intent", files: ["flow.js", "flow.wasm"], budget: 41 * 1024 },

@@ -27,6 +27,11 @@ h2 { font-size: 1.15em; margin: 28px 0 12px; }
   --meld-repair-font: 16px Georgia, serif;
 }
 .themed::part(title) { letter-spacing: 0.02em; }
+/* An app that sets colours sets them for both schemes (each ≥ 4.5:1 on the element's surface). */
+@media (prefers-color-scheme: dark) {
+  .themed:not([theme="light"]) { --meld-repair-accent: #c4b5fd; --meld-repair-error: #fda4af; --meld-repair-on-accent: #1e1033; }
+}
+.themed[theme="dark"] { --meld-repair-accent: #c4b5fd; --meld-repair-error: #fda4af; --meld-repair-on-accent: #1e1033; }
 `;
 
 const sheet = new CSSStyleSheet();

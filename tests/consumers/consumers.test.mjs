@@ -39,14 +39,14 @@ test("a Vite app bundles it (decision, explanation and the element), under a str
   const assets = readdirSync(join(dir, "dist/assets"));
   assert.ok(assets.some((file) => file.endsWith(".wasm")), `the wasm is emitted: ${assets.join(", ")}`);
   const { shown, problems } = await timed("vite page", async () => readPage(`${await serve(join(dir, "dist"))}/`));
-  const { decide, explain } = await import("meld-repair");
+  const { decide, explain, explainCopy } = await import("meld-repair");
   const decision = decide(CONNECTION);
   const spanish = explain(CONNECTION, { locale: "es" });
   assert.deepEqual(shown, {
     title: explain(CONNECTION).title,
     message: explain(CONNECTION).message,
     decision: `${decision.action} (${decision.urgency})`,
-    element: { title: spanish.title, badge: "✕Error", button: spanish.actionLabel },
+    element: { title: spanish.title, badge: `✕${explainCopy("severity_error", { locale: "es" }).title}`, button: spanish.actionLabel },
   });
   assert.deepEqual(problems, []);
 });
@@ -54,14 +54,14 @@ test("a Vite app bundles it (decision, explanation and the element), under a str
 test("a plain <script type=module> page imports pkg/index.js and pkg/element.js by path", async () => {
   const { dir } = await prepare("plain");
   const { shown, problems } = await timed("plain page", async () => readPage(`${await serve(dir)}/index.html`));
-  const { explain } = await import("meld-repair");
+  const { explain, explainCopy } = await import("meld-repair");
   const paisley = { status: "DEGRADED", statusReason: "INSTITUTION_ACTION_REQUIRED", institutionName: "Paisley Trust" };
   const flannel = { status: "ACTIVE", statusReason: "ACCESS_EXPIRING_SOON", institutionName: "Flannel Bank" };
   assert.deepEqual(shown, {
     title: explain(paisley).title,
     message: null,
     decision: "contact_institution",
-    element: { title: explain(flannel).title, badge: "!Warning", button: explain(flannel).actionLabel },
+    element: { title: explain(flannel).title, badge: `!${explainCopy("severity_warning").title}`, button: explain(flannel).actionLabel },
   });
   assert.deepEqual(problems, []);
 });

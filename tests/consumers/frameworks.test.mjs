@@ -18,7 +18,7 @@ import { openPage } from "../e2e/harness.mjs";
 const CONSUMERS = ["webpack", "rollup", "esbuild", "bun", "deno"];
 for (const name of CONSUMERS) prepare(name).catch(() => {}); // side by side; awaited by the tests
 
-const { decide, explain } = await import("meld-repair");
+const { decide, explain, explainCopy } = await import("meld-repair");
 const decision = decide(CONNECTION);
 const spanish = explain(CONNECTION, { locale: "es" });
 /** What every page consumer shows (the same app source as the Vite consumer). */
@@ -26,7 +26,7 @@ const EXPECTED_PAGE = {
   title: explain(CONNECTION).title,
   message: explain(CONNECTION).message,
   decision: `${decision.action} (${decision.urgency})`,
-  element: { title: spanish.title, badge: "✕Error", button: spanish.actionLabel },
+  element: { title: spanish.title, badge: `✕${explainCopy("severity_error", { locale: "es" }).title}`, button: spanish.actionLabel },
 };
 /** What every server consumer prints (server.mjs). */
 const EXPECTED_SERVER = { action: decision.action, urgency: decision.urgency, title: spanish.title };

@@ -13,7 +13,7 @@ import { CONNECTION, npmRun, prepare, readPage, timed } from "./harness.mjs";
 
 prepare("next").catch(() => {}); // awaited by the tests
 
-const { decide, explain } = await import("meld-repair");
+const { decide, explain, explainCopy } = await import("meld-repair");
 const decision = decide(CONNECTION);
 const spanish = explain(CONNECTION, { locale: "es" });
 // No telemetry (no network here); the build's own output only when it fails.
@@ -76,7 +76,7 @@ for (const [bundler, script] of [["Turbopack", "build"], ["webpack", "build:webp
         title: explain(CONNECTION).title,
         message: explain(CONNECTION).message,
         decision: `${decision.action} (${decision.urgency})`,
-        element: { title: spanish.title, badge: "✕Error", button: spanish.actionLabel },
+        element: { title: spanish.title, badge: `✕${explainCopy("severity_error", { locale: "es" }).title}`, button: spanish.actionLabel },
       });
       // The browser asks for /favicon.ico on its own; the app has none.
       assert.deepEqual(problems.filter((problem) => !problem.includes("/favicon.ico")), []);

@@ -5,6 +5,8 @@ import {
   decide,
   defineCopy,
   explain,
+  explainCopy,
+  explainOutcome,
   knownSituations,
   MeldRepairError,
   RepairFlow,
@@ -41,6 +43,16 @@ following.start(connection).then((outcome) => outcome.followUp?.then((result) =>
 triage(mine, { includeDeleted: "yes" });
 // @ts-expect-error a summary code that does not exist
 defineCopy("en", { summary_all: { title: "x" } });
+// Customer words for outcomes and labels; a label may be a bare string, a verdict's may not.
+defineCopy("fr", { close: "Fermer", repair_failed: { title: "Échec" } }, { fallback: "en" });
+declare const thrown: MeldRepairError;
+const said = explainOutcome({ status: "failed", error: thrown }, { locale: "es", institutionName: "Acme" });
+const saidTitle: string = said.title;
+const busyLabel: string = explainCopy("busy", { locale: "es" }).title;
+// @ts-expect-error no such copy code
+explainCopy("opening");
+// @ts-expect-error a verdict's text is an object
+defineCopy("fr", { login_required: "Reconnectez" });
 
 // @ts-expect-error an intent that does not exist
 advise(connection, "refresh_now");
