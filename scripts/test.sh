@@ -11,8 +11,9 @@ cargo test --all-targets
 step "fuzz the parsers and the session machine (a short run; docs/fuzzing.md for a long one)"
 sh scripts/fuzz.sh 8
 
-step "build the package"
+step "build the package, and the React example the e2e suites open (react, a11y)"
 node scripts/build.mjs
+node_modules/.bin/vite build --config www/react/vite.config.js --logLevel warn
 
 step "the published types, strict TypeScript"
 node_modules/.bin/tsc -p tests/types
