@@ -131,7 +131,7 @@ for (const scheme of ["light", "dark"]) {
   }
 }
 
-const PAGES = ["/", "/element.html", "/react/dist/", "/sandbox.html"];
+const PAGES = ["/", "/element.html", "/connections.html", "/react/dist/", "/sandbox.html"];
 
 test("every page of www/, light and dark, desktop and 375 px: zero axe violations", async () => {
   for (const path of PAGES) {
