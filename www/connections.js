@@ -6,6 +6,7 @@
 //   body[data-state]       "loading" → "ready" | "error"
 //   meld-connections#banks the element; ?follow-interval=&follow-timeout= (ms) set its follow-up
 //   window.meldConnectionsEvents   { type, detail } of meld-connections-update and outcomes
+import { widgetOrigin } from "/dom.js";
 
 /** The customer's banks: two to reconnect, one expiring, a healthy one with its inactive duplicate, one waiting. */
 const CUSTOMER = ["conn_login_required", "conn_active", "conn_token_expired", "conn_inactive_duplicate", "conn_access_expiring_soon", "conn_institution_unavailable"];
@@ -18,13 +19,6 @@ h1 { font-size: 1.6em; margin: 0 0 8px; }
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(PAGE_CSS);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-
-function widgetOrigin() {
-  const given = new URLSearchParams(location.search).get("widgetOrigin");
-  if (given) return given;
-  const port = Number(location.port || (location.protocol === "https:" ? 443 : 80));
-  return `${location.protocol}//${location.hostname}:${port + 1}`;
-}
 
 const events = [];
 window.meldConnectionsEvents = events;

@@ -20,7 +20,7 @@
 //   #demo-log > li[data-kind]         "state" | "event" | "outcome" | "error" | "info"
 //     outcome entries: data-status, data-connection-id, data-code (failed), data-reason (cancelled)
 
-import { el, hidden, severityBadge } from "/dom.js";
+import { el, hidden, severityBadge, widgetOrigin } from "/dom.js";
 
 const section = document.getElementById("repair-demo");
 const connectionsList = document.getElementById("demo-connections");
@@ -200,14 +200,6 @@ const applyFault = () => {
 };
 
 // ---- The flow -----------------------------------------------------------------------------
-
-function widgetOrigin() {
-  const given = new URLSearchParams(location.search).get("widgetOrigin");
-  if (given) return given;
-  // The simulator's default pairing: the widget origin listens on the app's port + 1.
-  const port = Number(location.port || (location.protocol === "https:" ? 443 : 80));
-  return `${location.protocol}//${location.hostname}:${port + 1}`;
-}
 
 function main(api) {
   const { RepairFlow, decide, explain, explainCopy, explainOutcome } = api;

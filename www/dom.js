@@ -1,4 +1,4 @@
-// DOM helpers shared by the demo and the gallery. Text always becomes text nodes, never markup:
+// DOM helpers shared by the pages of www/ (the demo, the gallery, the element and connections pages). Text always becomes text nodes, never markup:
 // institution names come from banks and may contain markup.
 
 /** el("p", { class: "x", lang: "es" }, "text", child, ...): attributes through setAttribute (never `style`, never event handlers). */
@@ -35,4 +35,12 @@ export function severityBadge(severity, api, locale) {
     hidden("Severity: "),
     label,
   );
+}
+
+/** The simulator's widget origin: ?widgetOrigin=…, else the app's port + 1 (as `npm start` runs it). */
+export function widgetOrigin() {
+  const given = new URLSearchParams(location.search).get("widgetOrigin");
+  if (given) return given;
+  const port = Number(location.port || (location.protocol === "https:" ? 443 : 80));
+  return `${location.protocol}//${location.hostname}:${port + 1}`;
 }

@@ -9,6 +9,7 @@
 //   #live > meld-connection-status[data-connection-id]   one per simulator connection
 //   #log > li[data-type]                     one per event (in #log-region, role="log"); window.meldElementEvents holds them
 //                                            as { type, target, detail } (detail made plain)
+import { widgetOrigin } from "/dom.js";
 
 const EVENTS = ["meld-repair-outcome", "meld-repair-state", "meld-repair-event", "meld-repair-error", "meld-repair-action"];
 
@@ -37,14 +38,6 @@ h2 { font-size: 1.15em; margin: 28px 0 12px; }
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(PAGE_CSS);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-
-/** The simulator's widget origin: ?widgetOrigin=…, else the app's port + 1 (as `npm start` runs it). */
-function widgetOrigin() {
-  const given = new URLSearchParams(location.search).get("widgetOrigin");
-  if (given) return given;
-  const port = Number(location.port || (location.protocol === "https:" ? 443 : 80));
-  return `${location.protocol}//${location.hostname}:${port + 1}`;
-}
 
 /** Event details as plain data (errors keep name, code, message; outcomes their error too). */
 function plain(detail) {

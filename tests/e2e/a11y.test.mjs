@@ -9,11 +9,10 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { beforeEach, test } from "node:test";
 import { explainOutcome } from "meld-repair";
-import { launchBrowser, openPage, startSim } from "./harness.mjs";
+import { launchBrowser, logIn, openPage, startSim, WIDGET } from "./harness.mjs";
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-const WIDGET = "[data-meld-repair-widget]";
 const MODAL = "[data-meld-repair-modal]";
 /** What only developers should read: codes, HTTP, parser and transport words. */
 const DEVELOPER_TEXT = /[A-Z]{2,}_[A-Z_]{2,}|HTTP \d|token endpoint|JSON|undefined|null\b|Error:|backend down/;
@@ -57,14 +56,6 @@ const live = (id) => `#live > meld-connection-status[data-connection-id="${id}"]
 /** Every text of every element's shadow root a customer can read. */
 const shownTexts = (page) =>
   page.evaluate(() => [...document.querySelectorAll("meld-connection-status")].map((element) => element.shadowRoot.textContent));
-
-async function logIn(page) {
-  const frame = page.frameLocator(WIDGET);
-  await frame.locator('body[data-screen="login"]').waitFor();
-  await frame.locator("#username").fill("user_good");
-  await frame.locator("#password").fill("pass_good");
-  await frame.locator("#connect").click();
-}
 
 /** Two probes in the page: one whose token never comes (fetching), one whose token fetch fails. */
 function addProbes(page, lang) {

@@ -5,9 +5,8 @@
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
 import { explain } from "meld-repair";
-import { launchBrowser, openPage, startSim } from "./harness.mjs";
+import { launchBrowser, logIn, openPage, startSim, WIDGET } from "./harness.mjs";
 
-const WIDGET = "[data-meld-repair-widget]";
 const MODAL_CLOSE = '[data-meld-repair-modal] button[aria-label="Close"]';
 
 const browser = await launchBrowser();
@@ -44,14 +43,6 @@ const view = (page) => page.evaluate(() => {
     })),
   };
 });
-
-async function logIn(page) {
-  const frame = page.frameLocator(WIDGET);
-  await frame.locator('body[data-screen="login"]').waitFor();
-  await frame.locator("#username").fill("user_good");
-  await frame.locator("#password").fill("pass_good");
-  await frame.locator("#connect").click();
-}
 
 const outcomes = (page) => page.evaluate(() => window.meldConnectionsEvents.filter((e) => e.type === "meld-repair-outcome").map((e) => e.detail));
 

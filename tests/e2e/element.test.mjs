@@ -5,12 +5,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { beforeEach, test } from "node:test";
 import { decide, explain, explainCopy, explainOutcome } from "meld-repair";
-import { launchBrowser, openPage, startSim } from "./harness.mjs";
+import { launchBrowser, logIn, openPage, startSim, WIDGET } from "./harness.mjs";
 
 const CONNECTIONS = JSON.parse(readFileSync(new URL("../../sim/connections.json", import.meta.url), "utf8"));
 const connection = (id) => CONNECTIONS.find((c) => c.id === id);
 const MARKUP = 'Banco <b>Ñandú</b> & "Hijos" <img src=x>';
-const WIDGET = "[data-meld-repair-widget]";
 const MODAL_CLOSE = '[data-meld-repair-modal] button[aria-label="Close"]';
 const ICON = { error: "✕", warning: "!", info: "i", success: "✓" };
 // Severity labels come from the catalog too (customer words: "Action needed", not "Error").
@@ -76,14 +75,6 @@ function watchStatus(page, selector) {
 }
 
 const events = (page, type) => page.evaluate((t) => window.meldElementEvents.filter((e) => !t || e.type === t), type);
-
-async function logIn(page) {
-  const frame = page.frameLocator(WIDGET);
-  await frame.locator('body[data-screen="login"]').waitFor();
-  await frame.locator("#username").fill("user_good");
-  await frame.locator("#password").fill("pass_good");
-  await frame.locator("#connect").click();
-}
 
 test("importing the module in Node defines nothing and does not throw", async () => {
   const element = await import("meld-repair/element");

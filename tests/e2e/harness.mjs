@@ -32,6 +32,18 @@ export const CHROMIUM_ARGS = [
 /** Default timeout of page actions and waits, so a broken page fails fast. */
 export const PAGE_TIMEOUT_MS = 5_000;
 
+/** The widget iframe the package inserts. */
+export const WIDGET = "[data-meld-repair-widget]";
+
+/** Signs in at the simulated widget in the page's widget iframe, as a customer would. */
+export async function logIn(page) {
+  const frame = page.frameLocator(WIDGET);
+  await frame.locator('body[data-screen="login"]').waitFor();
+  await frame.locator("#username").fill("user_good");
+  await frame.locator("#password").fill("pass_good");
+  await frame.locator("#connect").click();
+}
+
 // Cleanups, run last-in first-out by the root after() hook below.
 const cleanups = [];
 

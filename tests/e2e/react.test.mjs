@@ -9,12 +9,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeEach, test } from "node:test";
 import { explain, explainOutcome } from "meld-repair";
-import { launchBrowser, openPage, startSim } from "./harness.mjs";
+import { launchBrowser, logIn, openPage, startSim, WIDGET } from "./harness.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const APP = join(ROOT, "www/react");
 const BUILT = join(APP, "dist/index.html");
-const WIDGET = "[data-meld-repair-widget]";
 
 /** Newest modification time of the example's sources and of the built package it bundles. */
 function newestSource() {
@@ -73,14 +72,6 @@ async function openExample(query = "") {
 }
 
 const fetchCount = async (page, path) => (await page.evaluate(() => window.fetchCalls)).filter((p) => p === path).length;
-
-async function logIn(page) {
-  const frame = page.frameLocator(WIDGET);
-  await frame.locator('body[data-screen="login"]').waitFor();
-  await frame.locator("#username").fill("user_good");
-  await frame.locator("#password").fill("pass_good");
-  await frame.locator("#connect").click();
-}
 
 async function assertCompleted(page, connectionId, institutionName) {
   const outcome = page.locator("#outcome");
