@@ -10,18 +10,21 @@ import { MeldRepairError } from "./errors.js";
 export const TAG_NAME = "meld-connections";
 
 const HAS_DOM = typeof HTMLElement === "function" && "customElements" in globalThis;
-const { triage, RepairFlow } = HAS_DOM ? await import("./index.js") : {};
+const { triage, explainCopy, RepairFlow } = HAS_DOM ? await import("./index.js") : {};
 if (HAS_DOM) await import("./element.js");
 
-/** The element's own words; the summary and each connection's come from src/explain. */
+/**
+ * The element's own words; the summary and each connection's (a repair's "Reconnected", "Still
+ * updating" included) come from src/explain.
+ */
 const UI = {
-  en: { heading: "Your banks", duplicates: "Linked twice: the extra copy stays in sync and needs nothing.", stillUpdating: "Still updating. Check back later.", updating: "Reconnected. Your accounts are updating." },
-  es: { heading: "Tus bancos", duplicates: "Vinculado dos veces: la copia extra se mantiene al día y no necesita nada.", stillUpdating: "Aún se está actualizando. Vuelve a revisar más tarde.", updating: "Reconectado. Tus cuentas se están actualizando." },
+  en: { heading: "Your banks", duplicates: "Linked twice: the extra copy stays in sync and needs nothing." },
+  es: { heading: "Tus bancos", duplicates: "Vinculado dos veces: la copia extra se mantiene al día y no necesita nada." },
 };
 const ui = (locale) => UI[String(locale || "en").toLowerCase().split(/[-_]/)[0]] ?? UI.en;
 
 /** Attributes handed to each <meld-connection-status> and to the shared RepairFlow. */
-const PASSED = ["token-url", "mode", "allow-insecure-loopback", "allowed-widget-origins", "lang", "locale"];
+const PASSED = ["token-url", "mode", "allow-insecure-loopback", "allowed-widget-origins", "lang", "locale", "theme"];
 
 const CSS = `
 :host { display: block; font: var(--meld-repair-font, inherit); color: inherit; }
@@ -31,14 +34,20 @@ const CSS = `
 .summary p { margin: 0; overflow-wrap: anywhere; }
 .title { font-weight: 600; }
 ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
-.duplicates { margin: 4px 0 0; font-size: 0.9em; }
+.duplicates { margin: 4px 0 0; padding-inline-start: 18px; font-size: 0.9em; }
+/* The cards' accent in each scheme (js/element.js), so Fix all matches their Reconnect. */
+section { --_accent: #1d4ed8; --_on-accent: #fff; }
+@media (prefers-color-scheme: dark) { :host(:not([theme="light"])) section { --_accent: #8fb4ff; --_on-accent: #0b1220; } }
+:host([theme="dark"]) section { --_accent: #8fb4ff; --_on-accent: #0b1220; }
 button {
-  justify-self: start; font: inherit; font-weight: 600; color: #fff; background: var(--meld-repair-accent, #1d4ed8);
+  justify-self: start; margin-block-end: 12px; font: inherit; font-weight: 600;
+  color: var(--meld-repair-on-accent, var(--_on-accent)); background: var(--meld-repair-accent, var(--_accent));
   border: 0; border-radius: var(--meld-repair-radius, 10px); padding: 8px 16px; cursor: pointer;
 }
 button[hidden] { display: none; }
-button:focus-visible { outline: 3px solid var(--meld-repair-accent, #1d4ed8); outline-offset: 2px; }
-button[aria-disabled="true"] { opacity: 0.65; cursor: progress; }
+button:focus-visible { outline: 3px solid var(--meld-repair-accent, var(--_accent)); outline-offset: 2px; }
+/* Running keeps its colours (a faded button fails contrast); the cards say what is happening. */
+button[aria-disabled="true"] { cursor: progress; }
 @media (forced-colors: active) { button { border: 1px solid ButtonText; } }
 `;
 
@@ -73,6 +82,8 @@ export class MeldConnections extends Base {
   #connections = [];
   #triage = null;
   #error = null;
+  /** The connections attribute's JSON error, kept while that text stays. */
+  #parseError = null;
   /** connection id → its <li>, reused across renders so each card keeps its state. */
   #rows = new Map();
   /** Ids repaired and not yet seen healthy: the summary counts them as updating. */
@@ -80,6 +91,8 @@ export class MeldConnections extends Base {
   /** connection id → the card's RepairFlow. */
   #flows = new Map();
   #fixing = false;
+  /** Set once connected: the upgrade's attribute callbacks come before and update nothing. */
+  #live = false;
 
   constructor() {
     super();
@@ -91,13 +104,12 @@ export class MeldConnections extends Base {
     const summary = node("div", { part: "summary", class: "summary", role: "status", "aria-live": "polite" });
     const title = node("p", { part: "summary-title", class: "title" });
     const message = node("p", { part: "summary-message" });
-    const note = node("p", { part: "summary-note" });
     const button = node("button", { part: "fix-all", type: "button", hidden: "" });
     const list = node("ul", { part: "list" });
-    summary.append(title, message, note);
+    summary.append(title, message);
     section.append(heading, summary, button, list);
     root.append(section);
-    this.#parts = { heading, title, message, note, button, list };
+    this.#parts = { heading, title, message, button, list };
     button.addEventListener("click", () => {
       if (button.getAttribute("aria-disabled") !== "true") this.fixAll().catch(() => {});
     });
@@ -109,6 +121,7 @@ export class MeldConnections extends Base {
 
   set connections(value) {
     this.#connections = value ?? [];
+    this.#parseError = null;
     this.#update();
   }
 
@@ -127,12 +140,12 @@ export class MeldConnections extends Base {
   }
 
   connectedCallback() {
-    if (Object.hasOwn(this, "connections")) {
-      const value = this.connections;
-      delete this.connections;
-      this.connections = value;
-    }
-    this.#update();
+    this.#live = true;
+    if (!Object.hasOwn(this, "connections")) return this.#update();
+    // Set before the element was defined, the property shadows the accessor: replayed.
+    const value = this.connections;
+    delete this.connections;
+    this.connections = value;
   }
 
   disconnectedCallback() {
@@ -144,11 +157,12 @@ export class MeldConnections extends Base {
   attributeChangedCallback(name, oldValue, newValue) {
     if (oldValue === newValue) return;
     if (name === "connections") {
+      this.#parseError = null;
       try {
         this.#connections = newValue === null ? [] : JSON.parse(newValue);
       } catch (error) {
         this.#connections = [];
-        this.#error = new MeldRepairError("INVALID_CONNECTION", `the connections attribute is not valid JSON (${error.message})`);
+        this.#parseError = new MeldRepairError("INVALID_CONNECTION", `the connections attribute is not valid JSON (${error.message})`);
       }
     } else if (name !== "heading") {
       this.#dropFlows(); // new flows from the new attributes
@@ -209,15 +223,11 @@ export class MeldConnections extends Base {
     const flow = new RepairFlow(options);
     flow.addEventListener("statechange", (event) => {
       if (event.detail !== "completed" || this.#flows.get(id) !== flow) return;
-      // Repaired: it counts as updating until it is seen settled.
+      // Repaired: it counts as updating until it is seen settled (the card says "Reconnected").
       this.#updating.add(id);
-      this.#parts.note.textContent = ui(this.#locale()).updating;
       this.#update();
     });
     flow.addEventListener("connectionupdate", (event) => this.#fresh(event.detail.connection));
-    flow.addEventListener("followend", (event) => {
-      if (event.detail.status === "timed_out") this.#parts.note.textContent = ui(this.#locale()).stillUpdating;
-    });
     this.#flows.set(id, flow);
     return flow;
   }
@@ -240,9 +250,10 @@ export class MeldConnections extends Base {
   }
 
   #update() {
-    if (!this.isConnected) return;
+    if (!this.#live || !this.isConnected) return;
     const options = { locale: this.#locale() };
     try {
+      if (this.#parseError) throw this.#parseError;
       this.#triage = triage(this.#connections, options);
       this.#error = null;
       // A repaired connection is updating until it is seen settled (neither the widget nor a wait).
@@ -265,12 +276,12 @@ export class MeldConnections extends Base {
   }
 
   #render() {
-    const { heading, title, message, note, button, list } = this.#parts;
+    const { heading, title, message, button, list } = this.#parts;
     const text = ui(this.#locale());
     heading.textContent = this.getAttribute("heading") || text.heading;
     if (this.#error) {
-      title.textContent = this.#error.message;
-      message.textContent = "";
+      // Customer words; the error (developer English) is in `error` and the meld-repair-error event.
+      ({ title: title.textContent, message: message.textContent } = explainCopy("connection_unavailable", { locale: this.#locale() }));
       button.hidden = true;
       list.replaceChildren();
       return;
@@ -278,7 +289,6 @@ export class MeldConnections extends Base {
     const summary = this.#summary();
     title.textContent = summary.title;
     message.textContent = summary.message;
-    if (this.#updating.size === 0 && note.textContent === text.updating) note.textContent = "";
     button.hidden = summary.actionLabel === null && !this.#fixing;
     button.textContent = summary.actionLabel ?? button.textContent;
     if (this.#fixing) button.setAttribute("aria-disabled", "true");

@@ -96,7 +96,7 @@ function node(tag, attributes) {
 }
 
 /** Attributes that configure the element's own RepairFlow. */
-const FLOW_ATTRIBUTES = new Set(["token-url", "mode", "allow-insecure-loopback", "allowed-widget-origins", "lang", "locale"]);
+const FLOW_ATTRIBUTES = new Set(["token-url", "mode", "allow-insecure-loopback", "allowed-widget-origins", "lang", "locale", "status-url", "follow-interval", "follow-timeout"]);
 
 // Outside a DOM the class still exists (for types and `instanceof`), on a stand-in base.
 const Base = HAS_DOM ? HTMLElement : class {};
@@ -111,7 +111,7 @@ const Base = HAS_DOM ? HTMLElement : class {};
  * Attribute `theme`: `light`, `dark`, or (default) the `prefers-color-scheme`.
  */
 export class MeldConnectionStatus extends Base {
-  static observedAttributes = ["connection", "token-url", "mode", "allow-insecure-loopback", "allowed-widget-origins", "lang", "locale"];
+  static observedAttributes = ["connection", ...FLOW_ATTRIBUTES];
 
   #parts;
   #connection = null;
@@ -202,9 +202,11 @@ export class MeldConnectionStatus extends Base {
     if (this.#watched === flow) return;
     this.#watched?.removeEventListener("statechange", this.#onFlowState);
     this.#watched?.removeEventListener("widgetevent", this.#onFlowEvent);
+    this.#follow(this.#watched, "removeEventListener");
     this.#watched = flow;
     flow?.addEventListener("statechange", this.#onFlowState);
     flow?.addEventListener("widgetevent", this.#onFlowEvent);
+    this.#follow(flow, "addEventListener");
   }
 
   #onFlowState = (event) => this.#setState(event.detail);
@@ -340,6 +342,7 @@ export class MeldConnectionStatus extends Base {
         },
         onEvent: (event) => this.#dispatch("meld-repair-event", event),
       });
+      this.#follow(flow, "addEventListener");
       this.#ownFlow = flow;
       this.#ownFlowStale = false;
     }
@@ -368,8 +371,52 @@ export class MeldConnectionStatus extends Base {
     if (mode !== null && mode.trim() !== "") options.mode = mode.trim();
     const origins = this.getAttribute("allowed-widget-origins")?.trim();
     if (origins) options.allowedWidgetOrigins = origins.split(/\s+/);
+    const statusUrl = this.getAttribute("status-url");
+    if (statusUrl) options.statusUrl = statusUrl;
+    else if (this.#fetchConnection) options.fetchConnection = this.#fetchConnection;
+    if (statusUrl || this.#fetchConnection) {
+      options.follow = {};
+      for (const [name, key] of [["follow-interval", "intervalMs"], ["follow-timeout", "timeoutMs"]]) {
+        if (this.hasAttribute(name)) options.follow[key] = Number(this.getAttribute(name));
+      }
+    }
     return options;
   }
+
+  // ---- Following a repair back to health ---------------------------------------------------
+
+  #fetchConnection = null;
+  #healed = false;
+
+  /** How the element's own flow reads the connection again after a repair (or `status-url`). */
+  get fetchConnection() {
+    return this.#fetchConnection;
+  }
+
+  set fetchConnection(value) {
+    if (value != null && typeof value !== "function") throw new MeldRepairError("INVALID_OPTIONS", "fetchConnection must be a function (or null)");
+    this.#fetchConnection = value ?? null;
+    this.#dropOwnFlow(false);
+  }
+
+  #follow(flow, method) {
+    flow?.[method]("connectionupdate", this.#onUpdate);
+    flow?.[method]("followend", this.#onFollowEnd);
+  }
+
+  /** A fresh connection from the follow-up: shown as if the app had set it, and passed on. */
+  #onUpdate = (event) => {
+    if (event.detail.connection?.id !== this.#decision?.connectionId) return;
+    this.connection = event.detail.connection;
+    this.#dispatch("connectionupdate", event.detail);
+  };
+
+  /** The bound passed with the repair still pending: a neutral "still updating". */
+  #onFollowEnd = (event) => {
+    if (event.detail.status !== "timed_out" || this.#outcome?.code !== "repair_completed") return;
+    this.#outcome = this.#say("repair_still_updating", explainCopy);
+    this.#render();
+  };
 
   /** Forgets the element's own flow: now (destroying it) or once its session ends. */
   #dropOwnFlow(now) {
@@ -396,9 +443,9 @@ export class MeldConnectionStatus extends Base {
   }
 
   /** The customer's words for an outcome; a developer message never reaches the card. */
-  #say(outcome) {
+  #say(outcome, words = explainOutcome) {
     const name = this.#connection?.institutionName;
-    return explainOutcome(outcome, { locale: this.#locale(), institutionName: typeof name === "string" ? name : null });
+    return words(outcome, { locale: this.#locale(), institutionName: typeof name === "string" ? name : null });
   }
 
   #copy(code) {
@@ -409,6 +456,7 @@ export class MeldConnectionStatus extends Base {
     if (state === this.#state && outcome === null) return;
     const changed = state !== this.#state;
     this.#state = state;
+    this.#healed = false;
     if (outcome !== null) this.#outcome = this.#say(outcome);
     else if (state === "fetching_token") this.#outcome = null;
     this.#render();
@@ -434,9 +482,16 @@ export class MeldConnectionStatus extends Base {
     this.#parseError = error;
     this.#compute();
     this.#errorReported = this.#error === null;
+    const sameId = previousId !== null && previousId === (this.#decision?.connectionId ?? null);
+    const decision = this.#decision;
+    const repaired = sameId && this.#state === "completed" && decision;
+    // Back to health after a repair: said in the live region once.
+    this.#healed = repaired && !decision.openWidget && decision.action !== "wait";
+    // Meld keeps the old status until aggregation ends (reference §4.2): until the bound passes,
+    // the repaired connection read again stays "updating" unless it is settled.
+    const updating = repaired && !this.#healed && this.#outcome?.code === "repair_completed";
     // A new connection (a webhook said more) starts over, unless a repair is running.
-    if (!this.#running() && this.#state !== "idle") {
-      const sameId = previousId !== null && previousId === (this.#decision?.connectionId ?? null);
+    if (!this.#running() && this.#state !== "idle" && !updating) {
       this.#state = "idle";
       // The app's new connection ends the pending success; a cancel's note stays for the same one.
       if (!sameId || this.#outcome?.code !== "repair_cancelled") this.#outcome = null;
@@ -522,9 +577,10 @@ export class MeldConnectionStatus extends Base {
       busy ? this.#copy("busy")
       : state === "open" ? this.#copy("window_open")
       : state === "completed" && outcome ? `${outcome.title}. ${outcome.message}`
+      : this.#healed ? explanation.title
       : outcome && !failed ? outcome.title
       : "";
-    status.classList.toggle("quiet", busy || state === "completed");
+    status.classList.toggle("quiet", busy || state === "completed" || this.#healed);
     this.#announce(note);
   }
 

@@ -241,7 +241,7 @@ export interface Advice {
  * modal's labels (title only). Overridable with `defineCopy` like verdict codes.
  */
 export type CopyCode =
-  | "repair_completed" | "repair_cancelled" | "repair_failed" | "repair_failed_popup" | "repair_failed_final"
+  | "repair_completed" | "repair_still_updating" | "repair_cancelled" | "repair_failed" | "repair_failed_popup" | "repair_failed_final"
   | "repair_not_needed" | "connection_unavailable" | "dialog" | "close" | "busy" | "window_open"
   | "severity_error" | "severity_warning" | "severity_info" | "severity_success";
 

@@ -5,7 +5,7 @@
 // DOM contract used by tests/e2e/connections.test.mjs:
 //   body[data-state]       "loading" → "ready" | "error"
 //   meld-connections#banks the element; ?follow-interval=&follow-timeout= (ms) set its follow-up
-//   window.meldConnectionsEvents   { type, detail } of meld-connections-update and outcomes
+//   window.meldConnectionsEvents   { type, detail } of meld-connections-update, outcomes and connectionupdate
 import { widgetOrigin } from "/dom.js";
 
 /** The customer's banks: two to reconnect, one expiring, a healthy one with its inactive duplicate, one waiting. */
@@ -14,7 +14,8 @@ const CUSTOMER = ["conn_login_required", "conn_active", "conn_token_expired", "c
 const PAGE_CSS = `
 body { font: 15px/1.5 system-ui, sans-serif; margin: 0; padding: 24px; max-width: 760px; margin-inline: auto; }
 h1 { font-size: 1.6em; margin: 0 0 8px; }
-#log { font: 13px/1.4 ui-monospace, monospace; max-height: 260px; overflow: auto; }
+#log-region { font: 13px/1.4 ui-monospace, monospace; max-height: 260px; overflow: auto; }
+#log-region:focus-visible { outline: 2px solid; outline-offset: 2px; }
 `;
 const sheet = new CSSStyleSheet();
 sheet.replaceSync(PAGE_CSS);
@@ -23,14 +24,24 @@ document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 const events = [];
 window.meldConnectionsEvents = events;
 const log = document.getElementById("log");
-for (const type of ["meld-connections-update", "meld-repair-outcome"]) {
+let lastSummary = null;
+/** A log line per event: an outcome, a follow-up's look, or a summary whose words changed. */
+const LINES = {
+  "meld-repair-outcome": ({ detail }) => ({ status: detail.status, connectionId: detail.connectionId }),
+  connectionupdate: ({ detail }) => ({ connectionId: detail.connection.id, status: detail.connection.status }),
+  "meld-connections-update": ({ detail }) => ({ summary: detail.summary, ids: detail.items.map((item) => item.connection.id) }),
+};
+for (const [type, read] of Object.entries(LINES)) {
   document.addEventListener(type, (event) => {
-    const detail = type === "meld-repair-outcome"
-      ? { status: event.detail.status, connectionId: event.detail.connectionId }
-      : { summary: event.detail.summary, ids: event.detail.items.map((item) => item.connection.id) };
+    const detail = read(event);
     events.push({ type, detail });
+    const line = detail.summary ? `summary · ${detail.summary.title}` : `${detail.connectionId} · ${detail.status}`;
+    if (detail.summary) {
+      if (line === lastSummary) return;
+      lastSummary = line;
+    }
     const item = document.createElement("li");
-    item.textContent = type === "meld-repair-outcome" ? `${detail.connectionId} · ${detail.status}` : `summary · ${detail.summary.title}`;
+    item.textContent = line;
     log.append(item);
   });
 }

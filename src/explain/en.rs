@@ -37,6 +37,7 @@ pub const EN: Locale = Locale {
     ],
     copy: &[
         ("repair_completed",       "Reconnected",                           "Your accounts at {institution} are updating. This can take a few minutes.",          None),
+        ("repair_still_updating",  "Still updating",                        "Your accounts at {institution} are taking longer than usual to update. Check back later.", None),
         ("repair_cancelled",       "Reconnecting stopped",                  "Nothing changed. You can reconnect {institution} whenever you're ready.",           Some("Try again")),
         ("repair_failed",          "We couldn't reconnect {institution}",   "Something went wrong on our side. Please try again in a minute.",                   Some("Try again")),
         ("repair_failed_popup",    "Your browser blocked the window",       "Allow pop-ups for this site, then try again.",                                      Some("Try again")),

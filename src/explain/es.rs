@@ -36,6 +36,7 @@ pub const ES: Locale = Locale {
     ],
     copy: &[
         ("repair_completed",       "Reconectado",                                  "Tus cuentas de {institution} se están actualizando. Puede tardar unos minutos.",          None),
+        ("repair_still_updating",  "Aún se está actualizando",                     "Tus cuentas de {institution} están tardando más de lo normal en actualizarse. Vuelve a revisar más tarde.", None),
         ("repair_cancelled",       "Se detuvo la reconexión",                      "No cambió nada. Puedes volver a conectar {institution} cuando quieras.",                  Some("Intentar de nuevo")),
         ("repair_failed",          "No pudimos volver a conectar {institution}",   "Algo salió mal de nuestro lado. Inténtalo de nuevo en un minuto.",                        Some("Intentar de nuevo")),
         ("repair_failed_popup",    "Tu navegador bloqueó la ventana",              "Permite las ventanas emergentes para este sitio y vuelve a intentarlo.",                  Some("Intentar de nuevo")),

@@ -29,6 +29,7 @@ pub struct Locale {
 /// The codes of [`Locale::copy`], each with the severity it is shown with.
 pub const COPY_CODES: &[(&str, Severity)] = &[
     ("repair_completed", Severity::Success),
+    ("repair_still_updating", Severity::Info),
     ("repair_cancelled", Severity::Info),
     ("repair_failed", Severity::Error),
     ("repair_failed_popup", Severity::Error),

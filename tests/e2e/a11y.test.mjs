@@ -5,14 +5,10 @@
 // One browser and one simulator for the file. The simulator's cross-origin widget is not ours
 // and is left out of the audits.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { beforeEach, test } from "node:test";
 import { explainOutcome } from "meld-repair";
-import { launchBrowser, logIn, openPage, startSim, WIDGET } from "./harness.mjs";
+import { axeViolations, launchBrowser, logIn, openPage, startSim, WIDGET } from "./harness.mjs";
 
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const MODAL = "[data-meld-repair-modal]";
 /** What only developers should read: codes, HTTP, parser and transport words. */
 const DEVELOPER_TEXT = /[A-Z]{2,}_[A-Z_]{2,}|HTTP \d|token endpoint|JSON|undefined|null\b|Error:|backend down/;
@@ -21,21 +17,8 @@ const browser = await launchBrowser();
 const sim = await startSim();
 beforeEach(() => sim.reset());
 
-/** axe over the page (open shadow roots included, the widget's frame not); violations as plain data. */
-async function violations(page) {
-  await page.evaluate(AXE); // over DevTools: the strict CSP does not apply
-  return page.evaluate(async (tags) => {
-    const result = await window.axe.run(
-      { exclude: [["[data-meld-repair-widget]"]] },
-      { runOnly: { type: "tag", values: tags }, iframes: false, resultTypes: ["violations"] },
-    );
-    if (result.passes.length < 5) return [{ id: "axe did not run", passes: result.passes.length }];
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 4).map((n) => n.target.join(" ")) }));
-  }, TAGS);
-}
-
 async function assertAccessible(page, label) {
-  assert.deepEqual(await violations(page), [], label);
+  assert.deepEqual(await axeViolations(page), [], label);
 }
 
 async function openElementPage({ scheme = "light", width = 375, height = 812 } = {}) {

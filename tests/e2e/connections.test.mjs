@@ -1,21 +1,39 @@
-// <meld-connections> end to end: headless Chromium on www/connections.html under the strict
-// CSP, against the simulator's backend routes (meld-repair/server) and its Meld API: the summary
-// and list, duplicates folded, Fix all with a cancel in the middle, a repair followed back to
-// ACTIVE, and a follow-up whose bound passes.
+// <meld-connections> and a standalone <meld-connection-status> following its repair, end to end:
+// headless Chromium on www/connections.html under the strict CSP, the package as `npm pack`
+// ships it (the tarball, unpacked, is the page's /pkg/), against the simulator's backend routes
+// (meld-repair/server) and its Meld API: the summary and list, duplicates folded, Fix all with a
+// cancel in the middle, a repair followed back to ACTIVE, a follow-up whose bound passes, and
+// axe (WCAG 2.2 AA) over every state of the list, light and dark, en and es, at 375 px.
 import assert from "node:assert/strict";
-import { beforeEach, test } from "node:test";
-import { explain } from "meld-repair";
-import { launchBrowser, logIn, openPage, startSim, WIDGET } from "./harness.mjs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, renameSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, beforeEach, test } from "node:test";
+import { explain, explainCopy, explainOutcome } from "meld-repair";
+import { CACHE, ROOT, tarball } from "../consumers/harness.mjs";
+import { axeViolations, launchBrowser, logIn, openPage, startSim, WIDGET } from "./harness.mjs";
 
-const MODAL_CLOSE = '[data-meld-repair-modal] button[aria-label="Close"]';
+/** The modal's Close, in any language. */
+const MODAL_CLOSE = '[data-meld-repair-modal] [role="dialog"] button';
+
+/** A root for the simulator: www/ as it is, pkg/ from the packed tarball. */
+function packedRoot() {
+  const root = mkdtempSync(join(tmpdir(), "meld-repair-packed-"));
+  after(() => rmSync(root, { recursive: true, force: true }));
+  execFileSync("tar", ["-xzf", join(CACHE, tarball.name), "-C", root]);
+  renameSync(join(root, "package/pkg"), join(root, "pkg"));
+  symlinkSync(join(ROOT, "www"), join(root, "www"));
+  return root;
+}
 
 const browser = await launchBrowser();
-const sim = await startSim();
+const sim = await startSim({ root: packedRoot() });
 beforeEach(() => sim.reset());
 
-async function openBanks(query = "") {
+async function openBanks(query = "", contextOptions = {}) {
   const url = `${sim.appUrl}/connections.html?csp=strict&widgetOrigin=${encodeURIComponent(sim.widgetOrigin)}${query}`;
-  const session = await openPage(browser, url);
+  const session = await openPage(browser, url, { contextOptions });
   await session.page.waitForFunction(() => document.body.dataset.state === "ready");
   return session;
 }
@@ -33,12 +51,12 @@ const view = (page) => page.evaluate(() => {
     summaryLive: summary.getAttribute("aria-live"),
     title: part("summary-title").textContent,
     message: part("summary-message").textContent,
-    note: part("summary-note").textContent,
     fixAll: part("fix-all").hidden ? null : part("fix-all").textContent,
     items: [...part("list").children].map((li) => ({
       tag: li.localName,
       id: li.firstChild.connection.id,
       title: li.firstChild.shadowRoot.querySelector('[part~="title"]').textContent,
+      button: li.firstChild.shadowRoot.querySelector('[part~="button"]').hidden ? null : li.firstChild.shadowRoot.querySelector('[part~="button"]').textContent,
       duplicates: li.querySelector('[part~="duplicates"]').hidden ? null : li.querySelector('[part~="duplicates"]').textContent,
     })),
   };
@@ -93,20 +111,188 @@ test("Fix all repairs one at a time, each followed back to ACTIVE; a cancel stop
   await session.close();
 });
 
-test("a follow-up whose bound passes says: still updating, check back later", async () => {
+/** The card of `id` in the list, as the customer reads it. */
+const cardOf = (page, id) => page.evaluate((wanted) => {
+  const card = [...document.getElementById("banks").shadowRoot.querySelectorAll("meld-connection-status")].find((c) => c.connection.id === wanted);
+  const part = (name) => card.shadowRoot.querySelector(`[part~="${name}"]`);
+  return { state: card.state, severity: part("card").dataset.severity, title: part("title").textContent, message: part("message").textContent, button: part("button").hidden ? null : part("button").textContent };
+}, id);
+
+const REPAIRED = { institutionName: "First Platypus Bank" };
+
+test("a follow-up whose bound passes: the card says still updating, check back later", async () => {
   sim.setConfig({ aggregationDelayMs: 60_000 });
   const session = await openBanks("&follow-interval=100&follow-timeout=800");
   const { page } = session;
   await page.evaluate(() => void document.getElementById("banks").shadowRoot.querySelector("li meld-connection-status").start());
   await logIn(page);
   await page.waitForFunction(() => window.meldConnectionsEvents.some((e) => e.type === "meld-repair-outcome"));
-  let shown = await view(page);
-  assert.equal(shown.note, "Reconnected. Your accounts are updating.");
-  assert.equal(shown.title, "2 of your banks need you"); // the repaired one counts as updating
-  await page.waitForFunction(() => document.getElementById("banks").shadowRoot.querySelector('[part~="summary-note"]').textContent.startsWith("Still"));
-  shown = await view(page);
-  assert.equal(shown.note, "Still updating. Check back later.");
+  // Meld still says RECONNECT_REQUIRED while it aggregates: the card stays "Reconnected".
+  await page.waitForFunction(() => window.meldConnectionsEvents.some((e) => e.type === "connectionupdate"));
+  assert.equal((await cardOf(page, "conn_login_required")).title, explainOutcome({ status: "completed" }, REPAIRED).title);
+  assert.equal((await view(page)).title, "2 of your banks need you"); // the repaired one counts as updating
+  const still = explainCopy("repair_still_updating", REPAIRED);
+  await page.waitForFunction((title) => document.getElementById("banks").shadowRoot.querySelector("li meld-connection-status").shadowRoot.querySelector('[part~="title"]').textContent === title, still.title);
+  assert.deepEqual(await cardOf(page, "conn_login_required"), { state: "completed", severity: "info", title: still.title, message: still.message, button: null });
+  assert.equal((await view(page)).title, "2 of your banks need you");
   assert.equal(sim.meldApi.connection("conn_login_required").status, "RECONNECT_REQUIRED");
   assert.deepEqual(await session.problems(), []);
   await session.close();
 });
+
+/** A <meld-connection-status> of its own on the page (not in the list), with `attributes`; `fetchConnection` by name. */
+function addStandalone(page, attributes, { fetchConnection = false } = {}) {
+  return page.evaluate(async ({ attributes, fetchConnection }) => {
+    const connection = (await (await fetch("/api/connections")).json()).find((c) => c.id === "conn_login_required");
+    const card = document.createElement("meld-connection-status");
+    card.id = "alone";
+    const origin = new URLSearchParams(location.search).get("widgetOrigin");
+    for (const [name, value] of Object.entries({ "token-url": "/api/meld/repair-token", "allowed-widget-origins": origin, "allow-insecure-loopback": "", ...attributes })) card.setAttribute(name, value);
+    if (fetchConnection) card.fetchConnection = async (id, { signal }) => (await fetch(`/api/meld/connection?connectionId=${encodeURIComponent(id)}`, { signal })).json();
+    // What the card showed when each fresh connection came.
+    window.aloneUpdates = [];
+    card.addEventListener("connectionupdate", (event) => {
+      window.aloneUpdates.push({ status: event.detail.connection.status, code: event.detail.decision.code, title: card.shadowRoot.querySelector('[part~="title"]').textContent, bubbles: event.bubbles, composed: event.composed });
+    });
+    card.connection = connection;
+    document.querySelector("main").prepend(card);
+  }, { attributes, fetchConnection });
+}
+
+const alone = (page) => page.evaluate(() => {
+  const card = document.getElementById("alone");
+  const part = (name) => card.shadowRoot.querySelector(`[part~="${name}"]`);
+  return { state: card.state, severity: part("card").dataset.severity, title: part("title").textContent, button: part("button").hidden ? null : part("button").textContent, status: part("status").textContent };
+});
+
+test("a standalone <meld-connection-status status-url> follows its repair back to ACTIVE", async () => {
+  sim.setConfig({ aggregationDelayMs: 600 });
+  const session = await openBanks();
+  const { page } = session;
+  await addStandalone(page, { "status-url": "/api/meld/connection", "follow-interval": "100", "follow-timeout": "10000" });
+  await page.locator("#alone").getByRole("button").click();
+  await logIn(page);
+  const completed = explainOutcome({ status: "completed" }, REPAIRED);
+  await page.waitForFunction(() => document.getElementById("alone").state === "completed");
+  assert.equal((await alone(page)).title, completed.title);
+  // Followed until Meld said ACTIVE; then the healthy explanation, no button.
+  await page.waitForFunction(() => document.getElementById("alone").connection.status === "ACTIVE");
+  const healthy = explain(sim.meldApi.connection("conn_login_required"));
+  // Said once in the live region (visually hidden: the title says it).
+  assert.deepEqual(await alone(page), { state: "idle", severity: "success", title: healthy.title, button: null, status: healthy.title });
+  const updates = await page.evaluate(() => window.aloneUpdates);
+  // Looks while Meld aggregated kept "Reconnected" (the stale status is not shown), the last is healthy.
+  assert.ok(updates.length >= 2, JSON.stringify(updates));
+  assert.ok(updates.slice(0, -1).every((u) => u.status === "RECONNECT_REQUIRED" && u.title === completed.title), JSON.stringify(updates));
+  assert.deepEqual(updates.at(-1), { status: "ACTIVE", code: "healthy", title: healthy.title, bubbles: true, composed: true });
+  // The list on the page has its own flows: this repair was the standalone card's alone.
+  const listStates = await page.evaluate(() => [...document.getElementById("banks").shadowRoot.querySelectorAll("meld-connection-status")].map((c) => c.state));
+  assert.ok(listStates.every((state) => state === "idle"), listStates.join(" "));
+  assert.deepEqual(await session.problems(), []);
+  await session.close();
+});
+
+test("a standalone card with fetchConnection whose bound passes: still updating; the app's fresh connection then shows", async () => {
+  sim.setConfig({ aggregationDelayMs: 60_000 });
+  const session = await openBanks();
+  const { page } = session;
+  await addStandalone(page, { "follow-interval": "100", "follow-timeout": "700" }, { fetchConnection: true });
+  await page.locator("#alone").getByRole("button").click();
+  await logIn(page);
+  await page.waitForFunction(() => window.aloneUpdates.length > 0);
+  assert.equal((await alone(page)).title, explainOutcome({ status: "completed" }, REPAIRED).title);
+  const still = explainCopy("repair_still_updating", REPAIRED);
+  await page.waitForFunction((title) => document.getElementById("alone").shadowRoot.querySelector('[part~="title"]').textContent === title, still.title);
+  // Neutral, nothing to press, and said once in the live region.
+  assert.deepEqual(await alone(page), { state: "completed", severity: "info", title: still.title, button: null, status: `${still.title}. ${still.message}` });
+  assert.equal(sim.meldApi.connection("conn_login_required").status, "RECONNECT_REQUIRED");
+  // Later, the app's webhook says ACTIVE and it sets the connection: the healthy explanation.
+  sim.meldApi.completeRepair("conn_login_required");
+  const fresh = sim.meldApi.connection("conn_login_required");
+  await page.evaluate((connection) => (document.getElementById("alone").connection = connection), fresh);
+  assert.deepEqual(await alone(page), { state: "idle", severity: "success", title: explain(fresh).title, button: null, status: explain(fresh).title });
+  assert.deepEqual(await session.problems(), []);
+  await session.close();
+});
+
+test("an app that sets element.connection = fresh itself gets the same transitions; a bad fetchConnection is refused", async () => {
+  const session = await openBanks();
+  const { page } = session;
+  await addStandalone(page, {});
+  const refused = await page.evaluate(() => {
+    try {
+      document.getElementById("alone").fetchConnection = "/api/meld/connection";
+      return null;
+    } catch (error) {
+      return { name: error.name, code: error.code };
+    }
+  });
+  assert.deepEqual(refused, { name: "MeldRepairError", code: "INVALID_OPTIONS" });
+  await page.locator("#alone").getByRole("button").click();
+  await logIn(page);
+  await page.waitForFunction(() => document.getElementById("alone").state === "completed");
+  const stale = sim.meldApi.connection("conn_login_required");
+  // With no aggregation delay Meld is ACTIVE at once: the app's first push is the stale copy it had.
+  const completed = explainOutcome({ status: "completed" }, REPAIRED);
+  await page.evaluate((connection) => (document.getElementById("alone").connection = { ...connection, status: "RECONNECT_REQUIRED", statusReason: "LOGIN_REQUIRED" }), stale);
+  assert.equal((await alone(page)).title, completed.title);
+  await page.evaluate((connection) => (document.getElementById("alone").connection = connection), stale);
+  assert.deepEqual(await alone(page), { state: "idle", severity: "success", title: explain(stale).title, button: null, status: explain(stale).title });
+  // Without status-url or fetchConnection nothing was followed.
+  assert.deepEqual(await page.evaluate(() => window.aloneUpdates), []);
+  assert.deepEqual(await session.problems(), []);
+  await session.close();
+});
+
+for (const scheme of ["light", "dark"]) {
+  for (const lang of ["en", "es"]) {
+    test(`<meld-connections> in every state, ${lang}, ${scheme}, 375 px: zero axe violations`, async () => {
+      sim.setConfig({ aggregationDelayMs: 60_000 });
+      const session = await openBanks("&follow-interval=100&follow-timeout=2500", { colorScheme: scheme, viewport: { width: 375, height: 812 } });
+      const { page } = session;
+      const audit = async (label) => assert.deepEqual(await axeViolations(page), [], `${label}, ${lang}, ${scheme}`);
+      await page.evaluate((locale) => document.getElementById("banks").setAttribute("lang", locale), lang);
+      const words = (copy) => explainCopy(copy, { locale: lang, institutionName: "First Platypus Bank" }).title;
+      await audit("initial");
+
+      // Fixing: Fix all running, the widget open over the page.
+      await page.evaluate(() => document.getElementById("banks").shadowRoot.querySelector('[part~="fix-all"]').click());
+      await page.frameLocator(WIDGET).locator('body[data-screen="login"]').waitFor();
+      await audit("fixing");
+      await logIn(page);
+      // The first repaired and followed ("Reconnected"), the second open.
+      await page.waitForFunction(() => window.meldConnectionsEvents.some((e) => e.type === "connectionupdate"));
+      await page.frameLocator(WIDGET).locator('body[data-screen="login"]').waitFor();
+      assert.equal((await cardOf(page, "conn_login_required")).title, words("repair_completed"));
+      await audit("fixing, the first followed");
+
+      // A cancel in the middle: the chain stops.
+      await page.locator(MODAL_CLOSE).click();
+      await page.waitForFunction(() => !document.getElementById("banks").fixing);
+      assert.equal((await cardOf(page, "conn_token_expired")).state, "cancelled");
+      await audit("after a cancel in the middle of Fix all");
+
+      // The bound passes: still updating.
+      await page.waitForFunction((title) => document.getElementById("banks").shadowRoot.querySelector("li meld-connection-status").shadowRoot.querySelector('[part~="title"]').textContent === title, words("repair_still_updating"));
+      await audit("timed out");
+
+      // Failed: Meld refuses the repair token.
+      sim.meldApi.failNext(404);
+      await page.evaluate(() => [...document.getElementById("banks").shadowRoot.querySelectorAll("meld-connection-status")].find((c) => c.connection.id === "conn_access_expiring_soon").start().catch(() => {}));
+      assert.equal((await cardOf(page, "conn_access_expiring_soon")).state, "failed");
+      await audit("failed");
+
+      // Followed back to health: Meld done at once this time.
+      sim.setConfig({ aggregationDelayMs: 0 });
+      await page.evaluate(() => void [...document.getElementById("banks").shadowRoot.querySelectorAll("meld-connection-status")].find((c) => c.connection.id === "conn_token_expired").start());
+      await logIn(page);
+      await page.waitForFunction(() => document.getElementById("banks").triage.items.find((item) => item.connection.id === "conn_token_expired").decision.code === "healthy");
+      assert.equal((await cardOf(page, "conn_token_expired")).severity, "success");
+      await audit("healthy again");
+
+      // The browser logs Meld's refusal (the 404 of the token route); nothing else may be logged.
+      assert.deepEqual((await session.problems()).filter((problem) => !/status of 404/.test(problem)), []);
+      await session.close();
+    });
+  }
+}

@@ -12,6 +12,8 @@
 // then the simulator and the browser). So the helpers may be called at the top level of a
 // test file (top-level await), inside before() hooks or inside tests, and the file still
 // exits on its own. Call close() on a session to drop it earlier.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { after } from "node:test";
 import { chromium } from "playwright-core";
 import { startSimulator } from "../../sim/server.mjs";
@@ -42,6 +44,25 @@ export async function logIn(page) {
   await frame.locator("#username").fill("user_good");
   await frame.locator("#password").fill("pass_good");
   await frame.locator("#connect").click();
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/**
+ * axe-core (WCAG 2.2 AA tags) over the page, open shadow roots included; the widget's frame is
+ * the simulator's (Meld's in production), not ours, and is left out. Violations as plain data.
+ */
+export async function axeViolations(page) {
+  await page.evaluate(AXE); // over DevTools: the strict CSP does not apply
+  return page.evaluate(async ({ tags, widget }) => {
+    const result = await window.axe.run(
+      { exclude: [[widget]] },
+      { runOnly: { type: "tag", values: tags }, iframes: false, resultTypes: ["violations"] },
+    );
+    if (result.passes.length < 5) return [{ id: "axe did not run", passes: result.passes.length }];
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 4).map((n) => n.target.join(" ")) }));
+  }, { tags: AXE_TAGS, widget: WIDGET });
 }
 
 // Cleanups, run last-in first-out by the root after() hook below.
