@@ -260,13 +260,14 @@ test("a full repair through the element: one backend request, live region, outco
   const texts = await page.evaluate(() => window.statusTexts);
   assert.ok(texts.includes("Opening…"), texts.join(" | "));
   assert.equal(texts.at(-1), shown.status);
-  // The webhook's new status ends it.
+  // The webhook's new status ends it, and the live region says so once.
   await page.evaluate((sel) => {
     document.querySelector(sel).connection = { id: "conn_login_required", status: "ACTIVE", institutionName: "First Platypus Bank" };
   }, selector);
   const after = await view(page, selector);
-  assert.deepEqual([after.state, after.severity, after.status], ["idle", "success", ""]);
-  assert.equal(after.title, explain({ status: "ACTIVE", institutionName: "First Platypus Bank" }).title);
+  const healthy = explain({ status: "ACTIVE", institutionName: "First Platypus Bank" });
+  assert.deepEqual([after.state, after.severity, after.status], ["idle", "success", healthy.title]);
+  assert.equal(after.title, healthy.title);
   assert.equal(await page.locator(WIDGET).count(), 0);
   assert.equal(sim.stats().repairRequests, 1);
   assert.equal((await events(page, "meld-repair-error")).length, 1); // only #attr-bad's
