@@ -46,6 +46,17 @@ export interface MeldRepairActionDetail {
 /** `meld-repair-action`: the customer pressed a button the widget cannot answer. */
 export type MeldRepairActionEvent = CustomEvent<MeldRepairActionDetail>;
 
+/** `detail` of `connectionupdate`: the connection the follow-up read again, and what decide() says of it. */
+export interface ConnectionUpdateDetail {
+  connection: Connection;
+  decision: Decision;
+}
+/**
+ * `connectionupdate`: after a completed repair, the follow-up (`status-url` or `fetchConnection`)
+ * read the connection again; the element shows it (still "Reconnected" while Meld aggregates).
+ */
+export type ConnectionUpdateEvent = CustomEvent<ConnectionUpdateDetail>;
+
 /** Events the element fires; all bubble and cross shadow roots (`composed`). */
 export interface MeldConnectionStatusEventMap {
   "meld-repair-outcome": MeldRepairOutcomeEvent;
@@ -53,6 +64,7 @@ export interface MeldConnectionStatusEventMap {
   "meld-repair-event": MeldRepairWidgetEvent;
   "meld-repair-error": MeldRepairErrorEvent;
   "meld-repair-action": MeldRepairActionEvent;
+  connectionupdate: ConnectionUpdateEvent;
 }
 
 /** Attributes, all optional. */
@@ -69,6 +81,15 @@ export interface MeldConnectionStatusAttributes {
   "allowed-widget-origins"?: string;
   /** "light" | "dark"; without it the element follows `prefers-color-scheme`. */
   theme?: "light" | "dark";
+  /**
+   * After a completed repair, follow the connection back to health: GET `status-url?connectionId=…`
+   * (the app's backend answers with Meld's connection, as `createConnectionHandler` does).
+   */
+  "status-url"?: string;
+  /** The follow-up's first wait, in ms (doubling up to 30 000); default 2 000. */
+  "follow-interval"?: string;
+  /** The follow-up's bound, in ms: then "Still updating"; default 120 000. */
+  "follow-timeout"?: string;
   /** Language of the text ("en", "es", … falling back like explain()); `locale` wins over `lang`. */
   lang?: string;
   locale?: string;
@@ -87,6 +108,11 @@ export declare class MeldConnectionStatus extends HTMLElement {
   connection: Connection | null;
   /** An app-owned RepairFlow to run repairs with; null builds one from the attributes. */
   flow: RepairFlow | null;
+  /**
+   * Instead of `status-url`: how the element's own flow reads the connection again after a
+   * repair (RepairFlow's `fetchConnection`). Not a function: throws `INVALID_OPTIONS`.
+   */
+  fetchConnection: ((connectionId: string, init: { signal: AbortSignal }) => Promise<Connection>) | null;
   /** What decide() says about the connection; null without a readable one. */
   readonly decision: Decision | null;
   /** What explain() says in the element's locale; null without a readable connection. */

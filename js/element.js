@@ -108,7 +108,9 @@ const Base = HAS_DOM ? HTMLElement : class {};
  * `meld-repair-state`, `meld-repair-event`, `meld-repair-error`, and `meld-repair-action`
  * (`{ action, connectionId, decision }`) when the customer asks for what only the app can do:
  * `new_connection` (link again), `contact_institution` (check again).
- * Attribute `theme`: `light`, `dark`, or (default) the `prefers-color-scheme`.
+ * Attribute `theme`: `light`, `dark`, or (default) the `prefers-color-scheme`. With `status-url`
+ * (or the `fetchConnection` property) a completed repair is followed back to health
+ * (`follow-interval`, `follow-timeout`), each fresh connection fired as `connectionupdate`.
  */
 export class MeldConnectionStatus extends Base {
   static observedAttributes = ["connection", ...FLOW_ATTRIBUTES];

@@ -43,6 +43,13 @@ document.querySelector("meld-connection-status")?.addEventListener("meld-repair-
   const error: MeldRepairError = event.detail;
   console.log(error.code, error.retryable);
 });
+// Following a repair back to health by itself: status-url, or fetchConnection; connectionupdate.
+element.setAttribute("status-url", "/api/meld/connection");
+element.fetchConnection = async (connectionId, { signal }) => (await fetch(`/api/meld/connection?connectionId=${connectionId}`, { signal })).json();
+element.addEventListener("connectionupdate", (event) => {
+  const fresh: Connection = event.detail.connection;
+  console.log(fresh.status, event.detail.decision.openWidget);
+});
 const started: Promise<RepairOutcome> = element.start();
 console.log(decision.openWidget, label, started);
 const inlineDecision: Decision = decideInline(connection);
@@ -53,3 +60,5 @@ console.log(inlineDecision.action, wasmMissing, INLINE_TAG_NAME === TAG_NAME);
 element.connection = "RECONNECT_REQUIRED";
 // @ts-expect-error the events carry typed details
 element.addEventListener("meld-repair-state", (event) => event.detail.status);
+// @ts-expect-error fetchConnection is a function, not a URL
+element.fetchConnection = "/api/meld/connection";
