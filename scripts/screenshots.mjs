@@ -1,8 +1,10 @@
-// Screenshots of <meld-connection-status> in every state, light and dark, en and es, into
+// Screenshots of <meld-connection-status> in every state, and of <meld-connections> fixing,
+// following a repair back to health and past its bound, light and dark, en and es, into
 // docs/screenshots/ (linked from the README). Headless Chromium over the simulator, as the
 // e2e tests run it. Usage: node scripts/build.mjs && node scripts/screenshots.mjs
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { explainCopy, explainOutcome } from "meld-repair";
 import { chromium } from "playwright-core";
 import { startSimulator } from "../sim/server.mjs";
 
@@ -45,6 +47,11 @@ async function board(page, lang) {
     await failed.start();
     add("Completed: pending success", byId.conn_reconnect_other);
     add("Unreadable connection", null, (e) => e.setAttribute("connection", "{"));
+    add("Completed, past the bound: still updating", byId.conn_repairing_institution, (e) => {
+      e.setAttribute("follow-interval", "100");
+      e.setAttribute("follow-timeout", "300");
+      e.fetchConnection = async () => byId.conn_repairing_institution; // Meld still aggregating
+    });
     return true;
   }, lang);
 }
@@ -59,20 +66,80 @@ for (const scheme of ["light", "dark"]) {
     await page.waitForFunction(() => document.body.dataset.state === "ready");
     await page.addStyleTag({ content: style });
     await board(page, lang);
-    // Completed for real: through the widget, so the pending state is the element's own.
-    const completed = page.locator("#board figure:nth-child(9) meld-connection-status");
-    await completed.evaluate((element) => element.setAttribute("allowed-widget-origins", new URLSearchParams(location.search).get("widgetOrigin")));
-    await completed.evaluate((element) => element.setAttribute("allow-insecure-loopback", ""));
-    await completed.getByRole("button").click();
+    // Completed for real: through the widget, so the pending states are the element's own.
     const frame = page.frameLocator("[data-meld-repair-widget]");
-    await frame.locator('body[data-screen="login"]').waitFor();
-    await page.screenshot({ path: `${out}modal-${lang}-${scheme}.png` });
-    await frame.locator("#username").fill("user_good");
-    await frame.locator("#password").fill("pass_good");
-    await frame.locator("#connect").click();
-    await page.waitForFunction(() => document.querySelector("#board figure:nth-child(9) meld-connection-status").state === "completed");
+    const complete = async (figure, beforeLogIn) => {
+      const element = page.locator(`#board figure:nth-child(${figure}) meld-connection-status`);
+      await element.evaluate((e) => e.setAttribute("allowed-widget-origins", new URLSearchParams(location.search).get("widgetOrigin")));
+      await element.evaluate((e) => e.setAttribute("allow-insecure-loopback", ""));
+      await element.getByRole("button").click();
+      await frame.locator('body[data-screen="login"]').waitFor();
+      await beforeLogIn?.();
+      await frame.locator("#username").fill("user_good");
+      await frame.locator("#password").fill("pass_good");
+      await frame.locator("#connect").click();
+      await page.waitForFunction((n) => document.querySelector(`#board figure:nth-child(${n}) meld-connection-status`).state === "completed", figure);
+    };
+    await complete(9, () => page.screenshot({ path: `${out}modal-${lang}-${scheme}.png` }));
+    await complete(11);
+    const still = explainCopy("repair_still_updating", { locale: lang, institutionName: "Tattersall Federal Credit Union" }).title;
+    await page.waitForFunction((title) => document.querySelector("#board figure:nth-child(11) meld-connection-status").shadowRoot.querySelector('[part~="title"]').textContent === title, still);
     await page.mouse.move(0, 0);
     await page.locator("#board").screenshot({ path: `${out}element-${lang}-${scheme}.png` });
+    await context.close();
+  }
+}
+/** The card of `id` in the list has `title`. */
+const cardTitle = (page, id, title) => page.waitForFunction(([id, title]) => {
+  const card = [...document.getElementById("banks").shadowRoot.querySelectorAll("meld-connection-status")].find((c) => c.connection.id === id);
+  return card.shadowRoot.querySelector('[part~="title"]').textContent === title;
+}, [id, title], { timeout: 15_000 });
+
+// <meld-connections> on its demo page, 375 px wide, through the simulator's backend routes.
+for (const scheme of ["light", "dark"]) {
+  for (const lang of ["en", "es"]) {
+    sim.reset();
+    sim.setConfig({ aggregationDelayMs: 3_000 });
+    const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 375, height: 812 }, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    await page.goto(`${sim.appUrl}/connections.html?widgetOrigin=${encodeURIComponent(sim.widgetOrigin)}&follow-interval=200&follow-timeout=6000`);
+    await page.waitForFunction(() => document.body.dataset.state === "ready");
+    await page.evaluate((locale) => document.getElementById("banks").setAttribute("lang", locale), lang);
+    const name = (state) => `${out}connections-${state}-${lang}-${scheme}.png`;
+    // The list with a margin of the page around it.
+    const shoot = async (state) => {
+      const box = await page.locator("#banks").boundingBox();
+      await page.screenshot({ path: name(state), fullPage: true, clip: { x: box.x - 16, y: box.y - 16, width: box.width + 32, height: box.height + 32 } });
+    };
+    const frame = page.frameLocator("[data-meld-repair-widget]");
+    const logIn = async () => {
+      await frame.locator('body[data-screen="login"]').waitFor();
+      await frame.locator("#username").fill("user_good");
+      await frame.locator("#password").fill("pass_good");
+      await frame.locator("#connect").click();
+    };
+    // Fix all: the first bank's widget over the page.
+    await page.evaluate(() => document.getElementById("banks").shadowRoot.querySelector('[part~="fix-all"]').click());
+    await frame.locator('body[data-screen="login"]').waitFor();
+    await page.screenshot({ path: name("fixing") });
+    // The first repaired, the second cancelled: the list while Meld aggregates, then healthy.
+    await logIn();
+    const platypus = { locale: lang, institutionName: "First Platypus Bank" };
+    await cardTitle(page, "conn_login_required", explainOutcome({ status: "completed" }, platypus).title);
+    await frame.locator('body[data-screen="login"]').waitFor();
+    await page.locator('[data-meld-repair-modal] [role="dialog"] button').click();
+    await page.waitForFunction(() => !document.getElementById("banks").fixing);
+    await page.mouse.move(0, 0);
+    await shoot("followed");
+    await page.waitForFunction(() => document.getElementById("banks").triage.items.find((item) => item.connection.id === "conn_login_required").decision.code === "healthy", null, { timeout: 15_000 });
+    await shoot("healthy");
+    // Tartan's repair, with Meld slower than the bound: still updating.
+    sim.setConfig({ aggregationDelayMs: 60_000 });
+    await page.evaluate(() => void [...document.getElementById("banks").shadowRoot.querySelectorAll("meld-connection-status")].find((c) => c.connection.id === "conn_token_expired").start());
+    await logIn();
+    await cardTitle(page, "conn_token_expired", explainCopy("repair_still_updating", { locale: lang }).title);
+    await page.mouse.move(0, 0);
+    await shoot("timed-out");
     await context.close();
   }
 }
