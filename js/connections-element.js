@@ -164,7 +164,7 @@ export class MeldConnections extends Base {
         this.#connections = [];
         this.#parseError = new MeldRepairError("INVALID_CONNECTION", `the connections attribute is not valid JSON (${error.message})`);
       }
-    } else if (name !== "heading") {
+    } else if (name !== "heading" && name !== "theme") {
       this.#dropFlows(); // new flows from the new attributes
     }
     this.#update();

@@ -111,6 +111,27 @@ test("Fix all repairs one at a time, each followed back to ACTIVE; a cancel stop
   await session.close();
 });
 
+test("a connections attribute that is not JSON: INVALID_CONNECTION on the element and its event, customer words on the page", async () => {
+  const session = await openBanks();
+  const { page } = session;
+  const seen = await page.evaluate(() => {
+    const banks = document.getElementById("banks");
+    let event = null;
+    banks.addEventListener("meld-repair-error", (e) => (event = e.detail.code), { once: true });
+    banks.setAttribute("connections", "[{");
+    return { event, code: banks.error?.code, triage: banks.triage };
+  });
+  assert.deepEqual(seen, { event: "INVALID_CONNECTION", code: "INVALID_CONNECTION", triage: null });
+  const unavailable = explainCopy("connection_unavailable");
+  const shown = await view(page);
+  assert.deepEqual([shown.title, shown.message, shown.fixAll, shown.items], [unavailable.title, unavailable.message, null, []]);
+  // A readable list again clears it.
+  await page.evaluate(() => document.getElementById("banks").setAttribute("connections", "[]"));
+  assert.equal((await view(page)).title, "No banks connected");
+  assert.deepEqual(await session.problems(), []);
+  await session.close();
+});
+
 /** The card of `id` in the list, as the customer reads it. */
 const cardOf = (page, id) => page.evaluate((wanted) => {
   const card = [...document.getElementById("banks").shadowRoot.querySelectorAll("meld-connection-status")].find((c) => c.connection.id === wanted);
@@ -289,6 +310,13 @@ for (const scheme of ["light", "dark"]) {
       await page.waitForFunction(() => document.getElementById("banks").triage.items.find((item) => item.connection.id === "conn_token_expired").decision.code === "healthy");
       assert.equal((await cardOf(page, "conn_token_expired")).severity, "success");
       await audit("healthy again");
+
+      if (scheme === "light") {
+        // The theme attribute reaches the cards: dark ones on a light page pass too.
+        await page.evaluate(() => document.getElementById("banks").setAttribute("theme", "dark"));
+        assert.equal(await page.evaluate(() => document.getElementById("banks").shadowRoot.querySelector("meld-connection-status").getAttribute("theme")), "dark");
+        await audit("theme=dark on a light page");
+      }
 
       // The browser logs Meld's refusal (the 404 of the token route); nothing else may be logged.
       assert.deepEqual((await session.problems()).filter((problem) => !/status of 404/.test(problem)), []);
