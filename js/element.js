@@ -486,12 +486,13 @@ export class MeldConnectionStatus extends Base {
     this.#errorReported = this.#error === null;
     const sameId = previousId !== null && previousId === (this.#decision?.connectionId ?? null);
     const decision = this.#decision;
-    const repaired = sameId && this.#state === "completed" && decision;
-    // Back to health after a repair: said in the live region once.
-    this.#healed = repaired && !decision.openWidget && decision.action !== "wait";
+    const settled = decision && !decision.openWidget && decision.action !== "wait";
+    const repaired = sameId && this.#state === "completed";
+    // Back to health after a repair: said once in the live region (and kept when set again).
+    this.#healed = sameId && settled && (repaired || this.#healed);
     // Meld keeps the old status until aggregation ends (reference §4.2): until the bound passes,
     // the repaired connection read again stays "updating" unless it is settled.
-    const updating = repaired && !this.#healed && this.#outcome?.code === "repair_completed";
+    const updating = repaired && decision && !settled && this.#outcome?.code === "repair_completed";
     // A new connection (a webhook said more) starts over, unless a repair is running.
     if (!this.#running() && this.#state !== "idle" && !updating) {
       this.#state = "idle";

@@ -106,6 +106,8 @@ test("Fix all repairs one at a time, each followed back to ACTIVE; a cancel stop
   assert.deepEqual(states.find(([id]) => id === "conn_access_expiring_soon"), ["conn_access_expiring_soon", "idle"]);
   const repaired = sim.meldApi.connection("conn_login_required");
   assert.equal(shown.items.find((item) => item.id === "conn_login_required").title, explain(repaired).title);
+  // The card says it once in its live region, though both the list and the card set the connection.
+  assert.deepEqual(await cardOf(page, "conn_login_required"), { state: "idle", severity: "success", title: explain(repaired).title, message: explain(repaired).message, button: null, status: explain(repaired).title });
   assert.ok(sim.meldApi.webhooks().some((event) => event.eventType === "BANK_LINKING_ACCOUNTS_UPDATED" && event.payload.connectionId === "conn_login_required"));
   assert.deepEqual(await session.problems(), []);
   await session.close();
@@ -136,7 +138,7 @@ test("a connections attribute that is not JSON: INVALID_CONNECTION on the elemen
 const cardOf = (page, id) => page.evaluate((wanted) => {
   const card = [...document.getElementById("banks").shadowRoot.querySelectorAll("meld-connection-status")].find((c) => c.connection.id === wanted);
   const part = (name) => card.shadowRoot.querySelector(`[part~="${name}"]`);
-  return { state: card.state, severity: part("card").dataset.severity, title: part("title").textContent, message: part("message").textContent, button: part("button").hidden ? null : part("button").textContent };
+  return { state: card.state, severity: part("card").dataset.severity, title: part("title").textContent, message: part("message").textContent, button: part("button").hidden ? null : part("button").textContent, status: part("status").textContent };
 }, id);
 
 const REPAIRED = { institutionName: "First Platypus Bank" };
@@ -154,7 +156,7 @@ test("a follow-up whose bound passes: the card says still updating, check back l
   assert.equal((await view(page)).title, "2 of your banks need you"); // the repaired one counts as updating
   const still = explainCopy("repair_still_updating", REPAIRED);
   await page.waitForFunction((title) => document.getElementById("banks").shadowRoot.querySelector("li meld-connection-status").shadowRoot.querySelector('[part~="title"]').textContent === title, still.title);
-  assert.deepEqual(await cardOf(page, "conn_login_required"), { state: "completed", severity: "info", title: still.title, message: still.message, button: null });
+  assert.deepEqual(await cardOf(page, "conn_login_required"), { state: "completed", severity: "info", title: still.title, message: still.message, button: null, status: `${still.title}. ${still.message}` });
   assert.equal((await view(page)).title, "2 of your banks need you");
   assert.equal(sim.meldApi.connection("conn_login_required").status, "RECONNECT_REQUIRED");
   assert.deepEqual(await session.problems(), []);
@@ -170,10 +172,11 @@ function addStandalone(page, attributes, { fetchConnection = false } = {}) {
     const origin = new URLSearchParams(location.search).get("widgetOrigin");
     for (const [name, value] of Object.entries({ "token-url": "/api/meld/repair-token", "allowed-widget-origins": origin, "allow-insecure-loopback": "", ...attributes })) card.setAttribute(name, value);
     if (fetchConnection) card.fetchConnection = async (id, { signal }) => (await fetch(`/api/meld/connection?connectionId=${encodeURIComponent(id)}`, { signal })).json();
-    // What the card showed when each fresh connection came.
+    // What the card showed when each fresh connection came; the app stores it and sets it again, as apps do.
     window.aloneUpdates = [];
     card.addEventListener("connectionupdate", (event) => {
       window.aloneUpdates.push({ status: event.detail.connection.status, code: event.detail.decision.code, title: card.shadowRoot.querySelector('[part~="title"]').textContent, bubbles: event.bubbles, composed: event.composed });
+      card.connection = event.detail.connection;
     });
     card.connection = connection;
     document.querySelector("main").prepend(card);
