@@ -9,9 +9,11 @@ export declare const TAG_NAME: "meld-connections";
  * `<meld-connections connections='[…]' token-url="/api/meld/repair-token" status-url="/api/meld/connection">`:
  * the triage() summary in a live region, a list under a heading with one
  * <meld-connection-status> per item, and "Fix all". Attributes as <meld-connection-status>
- * (`token-url`, `mode`, `lang`, `locale`, `allow-insecure-loopback`, `allowed-widget-origins`),
- * plus `status-url` (follow each repair back to health), `follow-interval` and `follow-timeout`
- * (its first wait and bound, in ms) and `heading`.
+ * (`token-url`, `mode`, `lang`, `locale`, `theme`, `allow-insecure-loopback`, `allowed-widget-origins`),
+ * plus `status-url` (follow each repair back to health: the card says "Reconnected", then its
+ * healthy explanation, or "Still updating" past the bound), `follow-interval` and
+ * `follow-timeout` (its first wait and bound, in ms) and `heading`. A `connections` attribute
+ * that is not JSON is an `INVALID_CONNECTION` in `error` and the `meld-repair-error` event.
  */
 export declare class MeldConnections extends HTMLElement {
   /** The customer's connections, in the app's order. */
