@@ -9,7 +9,7 @@ import { showWidget } from "./widget.js";
 /** The wasm exports this driver calls. */
 export const FLOW_EXPORTS = [
   "sessionStep", "validateTokenResponse", "tokenIsFresh", "parseWidgetMessage", "widgetOrigins",
-  "sendTokenRequest", "retryDelay",
+  "tokenRequest", "tokenAnswer", "retryDelay",
 ];
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -187,14 +187,14 @@ export class RepairSession {
   }
 
   /**
-   * The backend's raw answer, through the app's `fetchToken` or a POST to `tokenUrl` (gloo-net,
-   * in wasm): each attempt bounded by `timeoutMs`, retried as wasm's `retryDelay` says.
+   * The backend's raw answer, through the app's `fetchToken` or a POST to `tokenUrl`: each
+   * attempt bounded by `timeoutMs`, retried as wasm's `retryDelay` says.
    */
   async #requestToken(connection, connectionId) {
-    const { fetchToken, tokenUrl, headers, timeoutMs, retries } = this.#options;
+    const { fetchToken, timeoutMs, retries } = this.#options;
     const attempt = fetchToken
       ? () => this.#callFetchToken(fetchToken, connection, timeoutMs)
-      : () => this.#wasm.sendTokenRequest(tokenUrl, connectionId, headers, timeoutMs);
+      : () => this.#postTokenRequest(connectionId);
     for (let attempts = 0; ; attempts++) {
       try {
         return await attempt();
@@ -204,6 +204,30 @@ export class RepairSession {
         await sleep(delay);
       }
     }
+  }
+
+  /**
+   * One POST to `tokenUrl`. Wasm builds the request and says what the answer means; the waiting
+   * is done here, so every wasm call is a guarded synchronous one (a trap becomes a retryable
+   * INTERNAL_ERROR outcome, never an error in the event loop and a start() that never settles).
+   */
+  async #postTokenRequest(connectionId) {
+    const { tokenUrl, headers, timeoutMs } = this.#options;
+    const request = this.#wasm.tokenRequest(tokenUrl, connectionId, headers);
+    const signal = AbortSignal.timeout(timeoutMs);
+    let status = 0;
+    let answer;
+    let failed = false;
+    try {
+      const response = await fetch(request, { signal });
+      status = typeof response?.status === "number" ? response.status : 0; // not a Response: nothing answered
+      // Only a success or the backend's 409 "no repair needed" has a body worth reading. It is
+      // parsed here, never copied into wasm memory (which never shrinks).
+      if (response.ok || status === 409) answer = await response.json();
+    } catch {
+      failed = true;
+    }
+    return this.#wasm.tokenAnswer(status, answer, failed && signal.aborted, timeoutMs);
   }
 
   /** One call of the app's `fetchToken`, with a timer cleared once it settles (AbortSignal.timeout
