@@ -141,7 +141,7 @@ export class RepairSession {
       height: options.height,
       copy: options.copy,
       institutionName: session.institutionName,
-      onCustomerClose: () => this.#feed(session, "customer_closed", { reason: "customer_closed" }),
+      onCustomerClose: (reason) => this.#feed(session, "customer_closed", { reason }),
     });
   }
 

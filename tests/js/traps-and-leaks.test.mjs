@@ -132,7 +132,7 @@ for (const [what, fake] of [
   });
 }
 
-test("D10: 100,000 calls with hostile inputs leave the externref table and wasm memory flat", () => {
+test("D10: 100,000 calls with hostile inputs leave the externref table and wasm memory flat", (t) => {
   const thrown = new Error("hostile");
   const throwing = () => {
     throw thrown;
@@ -176,6 +176,7 @@ test("D10: 100,000 calls with hostile inputs leave the externref table and wasm 
   const started = performance.now();
   assert.equal(round(100_000), 100_000, "every call is refused with a coded error");
   const after = footprint();
+  t.diagnostic(`before ${JSON.stringify(before)} after ${JSON.stringify(after)} in ${Math.round(performance.now() - started)} ms`);
   assert.ok(performance.now() - started < 20_000, "fast enough to stay in npm test");
   assert.ok(after.table - before.table <= 128, `externref table ${before.table} → ${after.table} slots`);
   assert.ok(after.memory - before.memory <= 128 * 1024, `wasm memory ${before.memory} → ${after.memory} bytes`);
