@@ -71,6 +71,31 @@ export class RepairSession {
   /** Feeds the session machine and performs what it says; input for an ended session is dropped. */
   #feed(session, input, detail = {}) {
     if (this.#session !== session) return;
+    try {
+      this.#step(session, input, detail);
+    } catch (error) {
+      this.#abandon(session, error);
+    }
+  }
+
+  /**
+   * Ends a session that broke (the instance trapped in the machine or a reader, the widget
+   * could not be shown) as failed, so it never stays registered without an outcome and the
+   * next start() works. The machine cannot be asked for the outcome here: it is what broke.
+   */
+  #abandon(session, cause) {
+    if (this.#session !== session) return;
+    session.error = cause instanceof MeldRepairError
+      ? cause
+      : new MeldRepairError("INTERNAL_ERROR", `the repair session broke: ${cause?.message ?? cause}`, undefined, { cause });
+    session.widget?.close();
+    this.#tokens.delete(session.connectionId);
+    this.#state = "failed";
+    this.#finish(session, { error: true, dataArrivesByWebhook: false, note: null });
+    this.#host.state("failed");
+  }
+
+  #step(session, input, detail) {
     const step = this.#wasm.sessionStep(this.#state, input);
     if (step === null) return;
     session.error ??= detail.error;
@@ -122,7 +147,13 @@ export class RepairSession {
     const onMessage = (event) => {
       // Only the widget's own window, on the token's origin, speaks for Meld.
       if (!session.widget || event.source !== session.widget.window || event.origin !== token.widgetOrigin) return;
-      const widgetEvent = this.#wasm.parseWidgetMessage(event.data);
+      let widgetEvent;
+      try {
+        widgetEvent = this.#wasm.parseWidgetMessage(event.data);
+      } catch (error) {
+        this.#abandon(session, error);
+        return;
+      }
       if (widgetEvent === null) return;
       this.#host.widgetEvent(widgetEvent);
       if (widgetEvent.name === "connect_complete") {
@@ -216,18 +247,20 @@ export class RepairSession {
     const request = this.#wasm.tokenRequest(tokenUrl, connectionId, headers);
     const signal = AbortSignal.timeout(timeoutMs);
     let status = 0;
+    let redirected = false;
     let answer;
     let failed = false;
     try {
       const response = await fetch(request, { signal });
       status = typeof response?.status === "number" ? response.status : 0; // not a Response: nothing answered
+      redirected = response.type === "opaqueredirect";
       // Only a success or the backend's 409 "no repair needed" has a body worth reading. It is
       // parsed here, never copied into wasm memory (which never shrinks).
       if (response.ok || status === 409) answer = await response.json();
     } catch {
       failed = true;
     }
-    return this.#wasm.tokenAnswer(status, answer, failed && signal.aborted, timeoutMs);
+    return this.#wasm.tokenAnswer(status, redirected, answer, failed && signal.aborted, timeoutMs);
   }
 
   /** One call of the app's `fetchToken`, with a timer cleared once it settles (AbortSignal.timeout

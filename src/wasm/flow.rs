@@ -138,11 +138,12 @@ pub fn token_request(url: &str, connection_id: String, headers: JsValue) -> std:
     let body = JSON::stringify(&Writer::new().set("connectionId", connection_id).build())?;
     let headers = token::read_headers(value(headers))?;
     // No redirect is followed: one to another origin would carry the app's headers there and
-    // bring back that origin's token.
+    // bring back that origin's token. `Manual` (not `Error`) so that a redirect can be told from
+    // a network error, and is not retried.
     let mut request = Request::post(url)
         .header("Content-Type", "application/json")
         .credentials(RequestCredentials::SameOrigin)
-        .redirect(RequestRedirect::Error);
+        .redirect(RequestRedirect::Manual);
     for (name, value) in &headers {
         request = request.header(name, value);
     }
@@ -151,15 +152,20 @@ pub fn token_request(url: &str, connection_id: String, headers: JsValue) -> std:
 }
 
 /// What the token endpoint's answer means: its JSON `answer` to validate, or the coded error.
-/// `status` is 0 when no response came (network error, CORS, a redirect), `answer` undefined
-/// when the body was not read or is not JSON, `timed_out` whether `timeoutMs` ran out first.
+/// `status` is 0 when no response came (network error, CORS), `redirected` whether the answer
+/// was a redirect (a browser shows it as an opaque one, Node with its status), `answer`
+/// undefined when the body was not read or is not JSON, `timed_out` whether `timeoutMs` ran
+/// out first.
 #[wasm_bindgen(js_name = tokenAnswer)]
-pub fn token_answer(status: u16, answer: JsValue, timed_out: bool, timeout_ms: u32) -> std::result::Result<JsValue, JsValue> {
+pub fn token_answer(status: u16, redirected: bool, answer: JsValue, timed_out: bool, timeout_ms: u32) -> std::result::Result<JsValue, JsValue> {
     if timed_out {
         return Err(timed_out_error(timeout_ms).into());
     }
+    if redirected || matches!(status, 301 | 302 | 303 | 307 | 308) {
+        return Err(Error::new(ErrorCode::TokenEndpointFailed, "the token endpoint answered a redirect, and the token request follows none (it would carry your headers to wherever it points); point tokenUrl at the final URL").retryable(false).into());
+    }
     if status == 0 {
-        return Err(Error::new(ErrorCode::TokenEndpointFailed, "the token endpoint could not be reached (network error, CORS, or a redirect: the token request follows none); check tokenUrl and that the backend is up").into());
+        return Err(Error::new(ErrorCode::TokenEndpointFailed, "the token endpoint could not be reached (network error or CORS); check tokenUrl and that the backend is up").into());
     }
     if status == 409 && TokenResponse::read(value(answer.clone())).is_ok_and(|answer| answer.repair_not_needed()) {
         return Ok(answer); // the backend's "no repair needed", for validateTokenResponse to read

@@ -306,3 +306,17 @@ test("100,000 calls with hostile inputs in the page leave DOM nodes, listeners, 
   assertFlat(before, after, slack);
   assert.deepEqual(await problems(), []);
 });
+
+test("every redirect status of the token request (301, 302, 303, 307, 308) fails TOKEN_ENDPOINT_FAILED in the page: not followed, not retried", async () => {
+  const { page, problems } = await openLab();
+  await page.evaluate(() => lab.make("A", { retries: 2 }));
+  for (const status of [301, 302, 303, 307, 308]) {
+    sim.reset();
+    sim.setConfig({ redirectNext: status });
+    const outcome = await page.evaluate(() => lab.flows.A.start(lab.byId.conn_login_required).then((o) => ({ status: o.status, code: o.error?.code, retryable: o.error?.retryable, message: o.error?.message })));
+    assert.deepEqual({ ...outcome, message: undefined }, { status: "failed", code: "TOKEN_ENDPOINT_FAILED", retryable: false, message: undefined }, `${status}`);
+    assert.match(outcome.message, /answered a redirect/);
+    assert.equal(sim.stats().repairRequests, 1, `${status}: one request, the redirect neither followed nor retried`);
+  }
+  assert.deepEqual(await problems(), []);
+});

@@ -111,6 +111,28 @@ test("a trap while the token answer is read settles start() with INTERNAL_ERROR 
   }
 });
 
+test("a trap in the session machine at start() ends that session failed (INTERNAL_ERROR), not a flow stuck running forever", async () => {
+  const restore = withWindowEvents();
+  try {
+    decide(BROKEN); // remembered: start()'s decide makes no wasm call, so the next one is the machine's
+    const flow = new RepairFlow({ fetchToken: async () => ANSWER });
+    const states = [];
+    flow.addEventListener("statechange", (event) => states.push(event.detail));
+    trapAt = /./;
+    const outcome = await within(flow.start(BROKEN));
+    assert.equal(trapAt, null, "the injected trap was hit");
+    assert.equal(outcome.status, "failed");
+    assert.equal(outcome.error.code, "INTERNAL_ERROR");
+    assert.equal(outcome.error.retryable, true);
+    assert.deepEqual({ ...outcome, error: null, decision: null }, { status: "failed", connectionId: CONNECTION, decision: null, metadata: null, reason: null, error: null, dataArrivesByWebhook: false, note: null });
+    assert.deepEqual(states, ["failed"]);
+    assert.equal(flow.running, false);
+    assert.equal((await startUntilOpen(flow)).outcome.reason, "app_closed", "the next start works");
+  } finally {
+    restore();
+  }
+});
+
 for (const [what, fake] of [
   ["a plain object", async () => ({})],
   ["an object with a status but no body", async () => ({ status: 200, ok: true })],
