@@ -227,44 +227,43 @@ function assertFlat(before, after, slack, path = "") {
 /** Tolerances: a few nodes or listeners of Chromium's own; one allocation step of wasm-bindgen's table (128) or of the wasm heap. */
 const slack = (path) => (path.endsWith("memory") ? 64 * 1024 : path.endsWith("table") ? 128 : 8);
 
-for (const mode of ["modal", "container"]) {
-  test(`1,000 open/close cycles (${mode}) leave DOM nodes, listeners, wasm memory and the externref tables flat`, async (t) => {
-    const { page, problems } = await openLab();
-    const cycles = (count) =>
-      page.evaluate(async ({ count, mode }) => {
-        if (!lab.flows.A) {
-          if (mode === "container") document.body.append((lab.box = document.createElement("div")));
-          lab.make("A", mode === "container" ? { container: lab.box } : {});
+test("1,000 open/close cycles (modal and container in turn) leave DOM nodes, listeners, wasm memory and the externref tables flat", async (t) => {
+  const { page, problems } = await openLab();
+  const cycles = (count) =>
+    page.evaluate(async (count) => {
+      if (!lab.flows.modal) {
+        document.body.append((lab.box = document.createElement("div")));
+        lab.make("modal");
+        lab.make("container", { container: lab.box });
+      }
+      const reasons = new Set();
+      for (let i = 0; i < count; i++) {
+        const flow = i % 2 === 0 ? lab.flows.modal : lab.flows.container;
+        const outcome = flow.start(lab.byId.conn_login_required);
+        if (flow.state !== "open") {
+          await new Promise((resolve) => {
+            const opened = () => flow.state === "open" && (flow.removeEventListener("statechange", opened), resolve());
+            flow.addEventListener("statechange", opened);
+          });
         }
-        const flow = lab.flows.A;
-        const reasons = new Set();
-        for (let i = 0; i < count; i++) {
-          const outcome = flow.start(lab.byId.conn_login_required);
-          if (flow.state !== "open") {
-            await new Promise((resolve) => {
-              const opened = () => flow.state === "open" && (flow.removeEventListener("statechange", opened), resolve());
-              flow.addEventListener("statechange", opened);
-            });
-          }
-          flow.close();
-          reasons.add((await outcome).reason);
-        }
-        lab.states.A.length = 0;
-        return [...reasons];
-      }, { count, mode });
-    assert.deepEqual(await cycles(20), ["app_closed"]); // warm: caches, the token, the allocator
-    const before = await footprint(page);
-    const started = Date.now();
-    assert.deepEqual(await cycles(1_000), ["app_closed"]);
-    const after = await footprint(page);
-    assert.ok(Date.now() - started < 60_000, "fast enough for npm test");
-    t.diagnostic(`before ${JSON.stringify(before)} after ${JSON.stringify(after)}`);
-    assertFlat(before, after, slack);
-    assert.equal(sim.stats().repairRequests, 1, "one token for every cycle");
-    assert.deepEqual(await page.evaluate(() => lab.count()), { widgets: 0, modals: 0 });
-    assert.deepEqual(await problems(), []);
-  });
-}
+        flow.close();
+        reasons.add((await outcome).reason);
+      }
+      lab.states.modal.length = lab.states.container.length = 0;
+      return [...reasons];
+    }, count);
+  assert.deepEqual(await cycles(20), ["app_closed"]); // warm: caches, the tokens, the allocator
+  const before = await footprint(page);
+  const started = Date.now();
+  assert.deepEqual(await cycles(1_000), ["app_closed"]);
+  const after = await footprint(page);
+  assert.ok(Date.now() - started < 60_000, "fast enough for npm test");
+  t.diagnostic(`before ${JSON.stringify(before)} after ${JSON.stringify(after)}`);
+  assertFlat(before, after, slack);
+  assert.equal(sim.stats().repairRequests, 2, "one token per flow for every cycle");
+  assert.deepEqual(await page.evaluate(() => lab.count()), { widgets: 0, modals: 0 });
+  assert.deepEqual(await problems(), []);
+});
 
 test("100,000 calls with hostile inputs in the page leave DOM nodes, listeners, wasm memory and the externref tables flat", async (t) => {
   const { page, problems } = await openLab();
