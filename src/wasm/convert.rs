@@ -104,6 +104,13 @@ pub fn own(object: &JsValue, key: &'static str) -> JsValue {
     read_own(object, &static_string(key)).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// The own element `index` of an array read already, `undefined` when reading it again threw (a
+/// getter that answers once).
+#[cfg(feature = "core")]
+pub fn own_element(list: &JsValue, index: u32) -> JsValue {
+    read_own(list, &JsValue::from(index)).unwrap_or(JsValue::UNDEFINED)
+}
+
 /// `Array.isArray`, or `None` when it threw (a revoked proxy).
 pub fn is_array(value: &JsValue) -> Option<bool> {
     array_or_not(value)
