@@ -73,7 +73,10 @@ function describe(value) {
 
 /** Headers as a plain object of strings, from a plain object, a `Headers` or a `Map`. */
 function plainHeaders(headers) {
-  const isMapLike = headers instanceof Map || (typeof Headers !== "undefined" && headers instanceof Headers);
+  // By tag, not instanceof: a Map or Headers from another realm (an iframe) would otherwise read
+  // as a plain object with no entries, and the app's CSRF token would silently go unsent.
+  const tag = Object.prototype.toString.call(headers);
+  const isMapLike = tag === "[object Map]" || tag === "[object Headers]";
   const isObject = headers !== null && typeof headers === "object" && !Array.isArray(headers);
   let entries;
   try {

@@ -167,9 +167,9 @@ test("D15: start(another connection) from the completed callback starts it", asy
   assert.deepEqual(await problems(), []);
 });
 
-test("D7: a popup whose page sends COOP same-origin ends cancelled / window_lost, worded as such; the window stays the customer's", async () => {
+for (const mode of ["popup", "tab"]) test(`D7: a ${mode} whose page sends COOP same-origin ends cancelled / window_lost, worded as such; the window stays the customer's`, async () => {
   const { page, problems } = await openLab();
-  await page.evaluate(() => lab.make("A", { mode: "popup" }));
+  await page.evaluate((mode) => lab.make("A", { mode }), mode);
   const popupOpened = page.waitForEvent("popup");
   await page.evaluate(() => lab.start("A", "conn_login_required"));
   const popup = await popupOpened;

@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { runInNewContext } from "node:vm";
 import { MeldRepairError, RepairFlow } from "meld-repair";
 
 const BROKEN = { id: "conn_1", status: "RECONNECT_REQUIRED", statusReason: "LOGIN_REQUIRED" };
@@ -30,6 +31,28 @@ test("headers whose reading throws, or with a value over 20000 characters, are I
     [{ ["X-".padEnd(20_001, "a")]: "1" }, "longer than 20000 characters"],
   ]) {
     assert.throws(() => new RepairFlow({ tokenUrl: "https://app.example/repair", headers }), coded("INVALID_OPTIONS", fragment));
+  }
+});
+
+test("headers given as a Map from another realm (an iframe's) are sent, not silently dropped", async () => {
+  const events = new EventTarget();
+  globalThis.addEventListener = events.addEventListener.bind(events);
+  globalThis.removeEventListener = events.removeEventListener.bind(events);
+  const foreignMap = runInNewContext('new Map([["X-CSRF-Token", "csrf-123"]])');
+  assert.equal(foreignMap instanceof Map, false, "really another realm's Map");
+  let csrf;
+  const app = await server((req, res) => {
+    csrf = req.headers["x-csrf-token"];
+    res.writeHead(503).end();
+  });
+  try {
+    const outcome = await new RepairFlow({ tokenUrl: `${app.url}/repair`, headers: foreignMap, retries: 0 }).start(BROKEN);
+    assert.equal(outcome.error.code, "TOKEN_ENDPOINT_FAILED");
+    assert.equal(csrf, "csrf-123");
+  } finally {
+    delete globalThis.addEventListener;
+    delete globalThis.removeEventListener;
+    await app.close();
   }
 });
 
