@@ -37,6 +37,7 @@ pub const ES: Locale = Locale {
     copy: &[
         ("repair_completed",       "Reconectado",                                  "Tus cuentas de {institution} se están actualizando. Puede tardar unos minutos.",          None),
         ("repair_cancelled",       "Se detuvo la reconexión",                      "No cambió nada. Puedes volver a conectar {institution} cuando quieras.",                  Some("Intentar de nuevo")),
+        ("repair_window_lost",     "Perdimos de vista la ventana",                 "Si terminaste de reconectar {institution} allí, tus cuentas se actualizarán en unos minutos. Si no, inténtalo de nuevo.", Some("Intentar de nuevo")),
         ("repair_failed",          "No pudimos volver a conectar {institution}",   "Algo salió mal de nuestro lado. Inténtalo de nuevo en un minuto.",                        Some("Intentar de nuevo")),
         ("repair_failed_popup",    "Tu navegador bloqueó la ventana",              "Permite las ventanas emergentes para este sitio y vuelve a intentarlo.",                  Some("Intentar de nuevo")),
         ("repair_failed_final",    "No pudimos volver a conectar {institution}",   "La reconexión no está disponible en este momento. Inténtalo más tarde o comunícate con soporte.", None),
