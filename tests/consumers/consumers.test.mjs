@@ -91,12 +91,12 @@ test("server rendering: an HTML string with no DOM, no browser global read (elem
   assert.ok(!html.includes("<img"), html);
 });
 
-test("TypeScript: tsc --noEmit --strict with moduleResolution bundler and nodenext", async () => {
+test("TypeScript: tsc --noEmit --strict with moduleResolution bundler and nodenext, and TSX with meld-repair/react", async () => {
   const { dir } = await prepare("typescript");
   const tsc = join(dir, "node_modules/.bin/tsc");
   await timed("tsc", () =>
     Promise.all(
-      ["tsconfig.bundler.json", "tsconfig.nodenext.json"].map((config) =>
+      ["tsconfig.bundler.json", "tsconfig.nodenext.json", "tsconfig.react.json"].map((config) =>
         // Incremental (the build info kept with node_modules): a warm run rechecks nothing unchanged.
         run(tsc, ["-p", config, "--noEmit", "--strict", "--incremental", "--tsBuildInfoFile", `node_modules/.cache/${config}.tsbuildinfo`], {
           cwd: dir,
