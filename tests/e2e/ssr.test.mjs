@@ -37,10 +37,12 @@ const page = (body) => `<!doctype html>
 const ssrBody = CARDS.map(({ id, locale, theme, connection }) =>
   renderConnectionStatus(connection, { locale, theme, attributes: { id, "token-url": "/api/meld/repair" } }),
 ).join("");
-// The control: the same elements with nothing from the server, so they grow when they upgrade.
-const clientBody = CARDS.map(({ id, locale, connection }) =>
-  `<meld-connection-status id="${id}" lang="${locale}" connection="${JSON.stringify(connection).replace(/&/g, "&amp;").replace(/"/g, "&quot;")}"></meld-connection-status>`,
-).join("");
+// The control: the same elements with nothing from the server, so they grow when they upgrade;
+// and one whose declarative root is not the element's (another version's): it is built again.
+const attribute = (connection) => JSON.stringify(connection).replace(/&/g, "&amp;").replace(/"/g, "&quot;");
+const clientBody =
+  CARDS.map(({ id, locale, connection }) => `<meld-connection-status id="${id}" lang="${locale}" connection="${attribute(connection)}"></meld-connection-status>`).join("") +
+  `<meld-connection-status id="foreign" lang="en" connection="${attribute(CARDS[0].connection)}"><template shadowrootmode="open"><p>Old markup</p></template></meld-connection-status>`;
 
 /** Serves the pages and pkg/; pkg/element.js only once `release()` is called, so the server's HTML is seen alone first. */
 async function startServer() {
@@ -200,7 +202,7 @@ test("with JavaScript, the element adopts the server's shadow root: same nodes, 
   }
 });
 
-test("the control: the same elements without the server's HTML grow when they upgrade (the measure sees shifts)", async () => {
+test("the control: the same elements without the server's HTML grow when they upgrade (the measure sees shifts); a foreign root is rebuilt", async () => {
   server.hold();
   const session = await openPage(browser, `${server.origin}/client.html`, {
     contextOptions: { viewport: { width: 375, height: 900 } },
@@ -218,5 +220,10 @@ test("the control: the same elements without the server's HTML grow when they up
   await page.waitForFunction(() => window.shifts.length > 0, null, { timeout: 2000 }).catch(() => {});
   const shifts = await page.evaluate(() => window.shifts);
   assert.ok(shifts.some((value) => value > 0), `layout shifts: ${shifts.join(", ") || "none"}`);
+  const foreign = await page.evaluate(() => {
+    const root = document.getElementById("foreign").shadowRoot;
+    return { title: root.querySelector('[part="title"]')?.textContent, old: root.textContent.includes("Old markup") };
+  });
+  assert.deepEqual(foreign, { title: explain(CARDS[0].connection).title, old: false });
   await session.close();
 });
