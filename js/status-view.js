@@ -34,7 +34,9 @@ export const CSS = `
 }
 .icon { font-weight: 700; }
 .title { margin: 0; font-weight: 600; font-size: 1.05em; overflow-wrap: anywhere; }
-.title:focus-visible { outline: 2px solid var(--_tone); outline-offset: 2px; border-radius: 4px; }
+/* Focus moved to the title after a repair rings the whole card: it is news, not a control. */
+.title:focus { outline: none; }
+.card:has(.title:focus-visible) { outline: 3px solid var(--_tone); outline-offset: 2px; }
 .message { margin: 0; overflow-wrap: anywhere; }
 .alert {
   margin: 2px 0 0; padding: 8px 10px; border-radius: 6px; overflow-wrap: anywhere;

@@ -246,6 +246,9 @@ test("keyboard only: Tab to Reconnect, Enter, sign in inside the widget, complet
       return { host: host?.id || host?.localName, part: inner?.getAttribute("part") ?? null, tabindex: inner?.getAttribute("tabindex") ?? null, text: inner?.textContent ?? null };
     });
   assert.deepEqual(await focus(), { host: "attr-login", part: "title", tabindex: "-1", text: shown });
+  // Where focus is shows: the card is ringed (the title itself is news, not a control).
+  const ring = await page.evaluate(() => getComputedStyle(document.getElementById("attr-login").shadowRoot.querySelector('[part="card"]')).outlineStyle);
+  assert.equal(ring, "solid");
   await page.keyboard.press("Tab");
   assert.deepEqual(await focus(), { host: "attr-es", part: "button", tabindex: null, text: "Reconectar" });
   // The title is no stop of its own once left: Shift+Tab goes back past it, to the page before the card.
