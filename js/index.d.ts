@@ -243,7 +243,7 @@ export interface Advice {
 export type CopyCode =
   | "repair_completed" | "repair_cancelled" | "repair_window_lost" | "repair_failed" | "repair_failed_popup" | "repair_failed_final"
   | "repair_not_needed" | "connection_unavailable" | "dialog" | "close" | "busy" | "window_open"
-  | "severity_error" | "severity_warning" | "severity_info" | "severity_success";
+  | "severity_error" | "severity_warning" | "severity_info" | "severity_optional" | "severity_success";
 
 export interface CopyOptions {
   locale?: string;

@@ -108,7 +108,11 @@ await build({
   }],
 });
 
-for (const types of ["index.d.ts", "element.d.ts", "connections-element.d.ts", "server.d.ts"]) copyFileSync(join(root, "js", types), join(pkg, types));
+// The React hook: react is the app's (a peer), and the package is imported by name so that a
+// server bundle resolves the Node entry and a page the browser one.
+await build({ ...common, entryPoints: entries(["react.js"]), external: ["react", "meld-repair"] });
+
+for (const types of ["index.d.ts", "element.d.ts", "connections-element.d.ts", "server.d.ts", "react.d.ts"]) copyFileSync(join(root, "js", types), join(pkg, types));
 
 // 6. What a page downloads: the status page, and what the repair flow adds on intent.
 step("sizes (gzip -9, each file on its own as a server sends it)");

@@ -1,9 +1,11 @@
-// Screenshots of <meld-connection-status> in every state, light and dark, en and es, into
-// docs/screenshots/ (linked from the README). Headless Chromium over the simulator, as the
-// e2e tests run it. Usage: node scripts/build.mjs && node scripts/screenshots.mjs
+// Screenshots of <meld-connection-status> in every state, light and dark, en and es, and as
+// renderConnectionStatus serves it with JavaScript off, into docs/screenshots/ (linked from the
+// README). Headless Chromium over the simulator, as the e2e tests run it.
+// Usage: node scripts/build.mjs && node scripts/screenshots.mjs
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { renderConnectionStatus } from "meld-repair/server";
 import { startSimulator } from "../sim/server.mjs";
 
 const out = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
@@ -75,6 +77,19 @@ for (const scheme of ["light", "dark"]) {
     await page.locator("#board").screenshot({ path: `${out}element-${lang}-${scheme}.png` });
     await context.close();
   }
+}
+// The server's HTML alone: what a page shows before (or without) the element's script.
+const served = [
+  { status: "RECONNECT_REQUIRED", statusReason: "LOGIN_REQUIRED", institutionName: "First Platypus Bank" },
+  { status: "EXPIRED", institutionName: "Madras Mutual" },
+  { status: "ACTIVE", institutionName: "Houndstooth Bank" },
+].map((connection) => renderConnectionStatus(connection, { locale: "en" }));
+for (const scheme of ["light", "dark"]) {
+  const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 480, height: 600 }, deviceScaleFactor: 1, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.setContent(`<!doctype html><meta name="color-scheme" content="light dark"><style>body { font: 16px/1.5 system-ui, sans-serif; margin: 0; background: Canvas; color: CanvasText } main { display: grid; gap: 12px; padding: 16px }</style><main id="served">${served.join("")}</main>`);
+  await page.locator("#served").screenshot({ path: `${out}ssr-no-js-en-${scheme}.png` });
+  await context.close();
 }
 await browser.close();
 await sim.close();

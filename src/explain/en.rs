@@ -51,6 +51,7 @@ pub const EN: Locale = Locale {
         ("severity_error",         "Action needed",                         "", None),
         ("severity_warning",       "Recommended",                           "", None),
         ("severity_info",          "For your information",                  "", None),
+        ("severity_optional",      "Optional",                              "", None),
         ("severity_success",       "Connected",                             "", None),
     ],
 };

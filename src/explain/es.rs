@@ -50,6 +50,7 @@ pub const ES: Locale = Locale {
         ("severity_error",         "Acción necesaria",                             "", None),
         ("severity_warning",       "Recomendado",                                  "", None),
         ("severity_info",          "Para tu información",                          "", None),
+        ("severity_optional",      "Opcional",                                     "", None),
         ("severity_success",       "Conectado",                                    "", None),
     ],
 };

@@ -43,6 +43,7 @@ pub const COPY_CODES: &[(&str, Severity)] = &[
     ("severity_error", Severity::Error),
     ("severity_warning", Severity::Warning),
     ("severity_info", Severity::Info),
+    ("severity_optional", Severity::Info),
     ("severity_success", Severity::Success),
 ];
 
