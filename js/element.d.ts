@@ -98,7 +98,9 @@ export interface MeldConnectionStatusAttributes {
 /**
  * `<meld-connection-status>`: a connection's explanation (title, message, severity as text and
  * icon) and, when `decide()` says the widget is the answer, a button that runs a RepairFlow.
- * Parts: `card`, `title`, `message`, `badge`, `button`, `status`. Custom properties:
+ * A declarative shadow root from `renderConnectionStatus` (meld-repair/server) is adopted as it
+ * is, so a server-rendered page does not move when the element loads.
+ * Parts: `card`, `title`, `message`, `badge`, `alert`, `button`, `status`. Custom properties:
  * `--meld-repair-accent`, `--meld-repair-error`, `--meld-repair-warning`,
  * `--meld-repair-success`, `--meld-repair-radius`, `--meld-repair-font`.
  */

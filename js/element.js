@@ -7,6 +7,7 @@
 // On a server, or anywhere without a DOM, importing this module defines nothing and reads no
 // global but `HTMLElement` (not window, document, navigator nor customElements).
 import { MeldRepairError } from "./errors.js";
+import { CSS, statusView, TREE } from "./status-view.js";
 
 export const TAG_NAME = "meld-connection-status";
 
@@ -17,69 +18,6 @@ const HAS_DOM = typeof HTMLElement === "function" && "customElements" in globalT
 // `import "meld-repair"`. On a server nothing is loaded.
 const { decide, explain, explainCopy, explainOutcome, RepairFlow } = HAS_DOM ? await import("./index.js") : {};
 
-const ICONS = { error: "✕", warning: "!", info: "i", success: "✓" };
-
-// Tones per scheme, each ≥ 4.5:1 against its surface (tests/e2e/a11y.test.mjs measures them);
-// the app's custom properties win over both.
-const LIGHT = "--_surface:#fff;--_text:#101828;--_error:#b42318;--_warning:#93510a;--_info:#1d4ed8;--_success:#067647;--_accent:#1d4ed8;--_on-accent:#fff;";
-const DARK = "--_surface:#161b26;--_text:#f5f7fa;--_error:#ff8e85;--_warning:#fdb022;--_info:#8fb4ff;--_success:#4fd18b;--_accent:#8fb4ff;--_on-accent:#0b1220;";
-
-const CSS = `
-:host { display: block; font: var(--meld-repair-font, inherit); ${LIGHT} }
-@media (prefers-color-scheme: dark) { :host(:not([theme="light"])) { ${DARK} } }
-:host([theme="dark"]) { ${DARK} }
-:host([hidden]) { display: none; }
-.card {
-  --_tone: var(--meld-repair-accent, var(--_info));
-  box-sizing: border-box; display: grid; gap: 6px; padding: 12px 14px;
-  color: var(--meld-repair-text, var(--_text)); background: var(--meld-repair-surface, var(--_surface));
-  border: 1px solid rgb(128 128 128 / 0.35); border-inline-start: 4px solid var(--_tone);
-  border-radius: var(--meld-repair-radius, 10px);
-}
-.card[hidden], [hidden] { display: none; }
-.card[data-severity="error"] { --_tone: var(--meld-repair-error, var(--_error)); }
-.card[data-severity="warning"] { --_tone: var(--meld-repair-warning, var(--_warning)); }
-.card[data-severity="success"] { --_tone: var(--meld-repair-success, var(--_success)); }
-.head { display: grid; justify-items: start; gap: 4px; }
-.badge {
-  display: inline-flex; align-items: center; gap: 5px; padding: 0 8px; line-height: 1.6;
-  font-size: 0.8em; font-weight: 600; color: var(--_tone);
-  border: 1px solid currentColor; border-radius: 999px;
-}
-.icon { font-weight: 700; }
-.title { margin: 0; font-weight: 600; font-size: 1.05em; overflow-wrap: anywhere; }
-.message { margin: 0; overflow-wrap: anywhere; }
-.alert {
-  margin: 2px 0 0; padding: 8px 10px; border-radius: 6px; overflow-wrap: anywhere;
-  border: 1px solid var(--meld-repair-error, var(--_error)); border-inline-start-width: 4px;
-}
-.alert strong { display: block; color: var(--meld-repair-error, var(--_error)); }
-.actions { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px; }
-.actions:has(button[hidden]):has(.status:empty) { display: none; }
-button {
-  display: inline-flex; align-items: center; gap: 8px;
-  font: inherit; font-weight: 600; color: var(--meld-repair-on-accent, var(--_on-accent)); background: var(--meld-repair-accent, var(--_accent));
-  border: 0; border-radius: var(--meld-repair-radius, 10px); padding: 8px 16px; cursor: pointer;
-}
-button:hover { filter: brightness(1.1); }
-button:focus-visible { outline: 3px solid var(--meld-repair-accent, var(--_accent)); outline-offset: 2px; }
-/* Busy keeps its colours (a faded button fails contrast): a spinner and "Opening…" say it. */
-button[aria-disabled="true"] { cursor: progress; filter: none; }
-button[aria-busy="true"]::before {
-  content: ""; inline-size: 0.9em; block-size: 0.9em; border-radius: 50%;
-  border: 2px solid currentColor; border-inline-end-color: transparent; animation: spin 0.8s linear infinite;
-}
-@keyframes spin { to { transform: rotate(1turn); } }
-@media (prefers-reduced-motion: reduce) { button[aria-busy="true"]::before { animation: none; } }
-.status { margin: 0; font-size: 0.9em; }
-.status.quiet { position: absolute; inline-size: 1px; block-size: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-@media (forced-colors: active) {
-  .card { border-inline-start-color: CanvasText; }
-  button { border: 1px solid ButtonText; }
-  button:focus-visible { outline-color: Highlight; }
-}
-`;
-
 let sheet = null;
 function styleSheet() {
   if (sheet === null) {
@@ -89,10 +27,20 @@ function styleSheet() {
   return sheet;
 }
 
-function node(tag, attributes) {
+/** Builds a TREE node and its children, filling `parts` with the keyed ones. */
+function build([tag, attributes, key, children = []], parts) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  if (key) parts[key] = element;
+  element.append(...children.map((child) => build(child, parts)));
   return element;
+}
+
+/** The keyed nodes of a server-rendered tree (renderConnectionStatus), or null when it is not TREE's shape. */
+function adopt([tag, , key, children = []], element, parts) {
+  if (element?.localName !== tag) return null;
+  if (key) parts[key] = element;
+  return children.every((child, index) => adopt(child, element.children[index], parts)) ? parts : null;
 }
 
 /** Attributes that configure the element's own RepairFlow. */
@@ -137,26 +85,21 @@ export class MeldConnectionStatus extends Base {
 
   constructor() {
     super();
-    const root = this.attachShadow({ mode: "open", delegatesFocus: true });
-    if ("adoptedStyleSheets" in root) root.adoptedStyleSheets = [styleSheet()];
-    const card = node("div", { part: "card", class: "card", hidden: "" });
-    const head = node("div", { class: "head" });
-    const badge = node("span", { part: "badge", class: "badge" });
-    const icon = node("span", { class: "icon", "aria-hidden": "true" });
-    const severity = node("span", { class: "severity" });
-    const title = node("p", { part: "title", class: "title" });
-    const message = node("p", { part: "message", class: "message" });
-    // Where the customer clicked: why the repair failed, in their words (role="alert").
-    const alert = node("div", { part: "alert", class: "alert", role: "alert", hidden: "" });
-    const actions = node("div", { class: "actions" });
-    const button = node("button", { part: "button", type: "button", hidden: "" });
-    const status = node("p", { part: "status", class: "status", role: "status", "aria-live": "polite" });
-    badge.append(icon, severity);
-    head.append(badge, title);
-    actions.append(button, status);
-    card.append(head, message, alert, actions);
-    root.append(card);
-    this.#parts = { card, icon, severity, title, message, alert, button, status };
+    // A declarative shadow root from the server (renderConnectionStatus) is kept as it is:
+    // building it again would move the page.
+    const root = this.shadowRoot ?? this.attachShadow({ mode: "open", delegatesFocus: true });
+    if ("adoptedStyleSheets" in root) {
+      root.adoptedStyleSheets = [styleSheet()];
+      root.querySelector("style")?.remove(); // the server's copy of the same sheet
+    }
+    this.#parts = adopt(TREE, root.lastElementChild, {});
+    if (this.#parts === null) {
+      root.replaceChildren(build(TREE, (this.#parts = {})));
+      this.#parts.card.hidden = true;
+    }
+    const { button, title } = this.#parts;
+    // Focus moved to the title after a repair (#render) leaves it again once it goes elsewhere.
+    title.addEventListener("blur", () => title.removeAttribute("tabindex"));
 
     button.addEventListener("click", () => {
       if (button.getAttribute("aria-disabled") === "true") return;
@@ -532,64 +475,43 @@ export class MeldConnectionStatus extends Base {
   }
 
   #render() {
-    const { card, icon, severity, title, message, alert, button, status } = this.#parts;
+    const parts = this.#parts;
     let explanation = this.#explanation;
-    const error = this.#error;
-    if (explanation === null && error === null) {
-      card.hidden = true;
+    if (explanation === null && this.#error === null) {
+      parts.card.hidden = true;
       return;
     }
-    const state = this.#state;
-    const outcome = this.#outcome;
     // A connection that cannot be read says so in customer words; `error` has the details.
     if (explanation === null) explanation = explainCopy("connection_unavailable", { locale: this.#locale() });
-    // After a completed repair the stale connection is not shown: success until the app hands over the new one.
-    const shown = state === "completed" && outcome ? outcome : explanation;
-    card.hidden = false;
-    card.dataset.state = state;
-    card.dataset.severity = shown.severity;
-    if (this.getAttribute("lang") !== shown.locale) card.setAttribute("lang", shown.locale);
-    else card.removeAttribute("lang");
-    icon.textContent = ICONS[shown.severity] ?? ICONS.info;
-    severity.textContent = this.#copy(`severity_${shown.severity}`);
-    title.textContent = shown.title;
-    message.textContent = shown.message;
-
-    const failed = state === "failed" && outcome !== null;
-    alert.hidden = !failed;
-    if (failed) {
-      const strong = document.createElement("strong");
-      strong.textContent = outcome.title;
-      alert.replaceChildren(strong, outcome.message);
-    } else {
-      alert.replaceChildren();
+    const hadFocus = this.matches(":focus-within");
+    const view = statusView({
+      explanation, state: this.#state, outcome: this.#outcome, running: this.#running(), healed: this.#healed,
+      lang: this.getAttribute("lang"), copy: (code) => this.#copy(code),
+    });
+    for (const [key, { text, strong, ...attributes }] of Object.entries(view)) {
+      const part = parts[key];
+      for (const [name, value] of Object.entries(attributes)) {
+        if (value === null) part.removeAttribute(name);
+        else if (part.getAttribute(name) !== value) part.setAttribute(name, value);
+      }
+      // Unchanged words are left alone: the live region announces only changes, and a
+      // server-rendered tree is not touched at all.
+      if (strong === undefined) {
+        if (text !== undefined && part.textContent !== text) part.textContent = text;
+      } else if (strong === null) {
+        part.replaceChildren();
+      } else {
+        const title = document.createElement("strong");
+        title.textContent = strong;
+        part.replaceChildren(title, text);
+      }
     }
-
-    const busy = state === "fetching_token";
-    const running = this.#running() || busy || state === "open";
-    const label = failed ? outcome.actionLabel : shown.actionLabel;
-    button.hidden = label === null && !running;
-    button.textContent = busy ? this.#copy("busy") : button.hidden ? "" : label ?? explanation.actionLabel ?? "";
-    if (running) button.setAttribute("aria-disabled", "true");
-    else button.removeAttribute("aria-disabled");
-    if (busy) button.setAttribute("aria-busy", "true");
-    else button.removeAttribute("aria-busy");
-
-    // The live region: what changed, once. Busy and success are read out but already shown.
-    const note =
-      busy ? this.#copy("busy")
-      : state === "open" ? this.#copy("window_open")
-      : state === "completed" && outcome ? `${outcome.title}. ${outcome.message}`
-      : this.#healed ? explanation.title
-      : outcome && !failed ? outcome.title
-      : "";
-    status.classList.toggle("quiet", busy || state === "completed" || this.#healed);
-    this.#announce(note);
-  }
-
-  #announce(text) {
-    // The same words again would be announced again: only changes are.
-    if (this.#parts.status.textContent !== text) this.#parts.status.textContent = text;
+    // The button a keyboard user pressed is gone after a completed repair: focus goes to the
+    // news ("Reconnected") instead of falling to the page's body.
+    if (hadFocus && parts.button.hidden && this.#state === "completed") {
+      parts.title.tabIndex = -1;
+      parts.title.focus();
+    }
   }
 
   #dispatch(type, detail) {

@@ -241,9 +241,9 @@ export interface Advice {
  * modal's labels (title only). Overridable with `defineCopy` like verdict codes.
  */
 export type CopyCode =
-  | "repair_completed" | "repair_still_updating" | "repair_cancelled" | "repair_failed" | "repair_failed_popup" | "repair_failed_final"
+  | "repair_completed" | "repair_still_updating" | "repair_cancelled" | "repair_window_lost" | "repair_failed" | "repair_failed_popup" | "repair_failed_final"
   | "repair_not_needed" | "connection_unavailable" | "dialog" | "close" | "busy" | "window_open"
-  | "severity_error" | "severity_warning" | "severity_info" | "severity_success";
+  | "severity_error" | "severity_warning" | "severity_info" | "severity_optional" | "severity_success";
 
 export interface CopyOptions {
   locale?: string;
@@ -497,7 +497,7 @@ export interface FollowResult {
 
 export type RepairOutcome =
   | { status: "completed"; connectionId: string; decision: Decision; metadata: CompletedMetadata; reason: null; error: null; dataArrivesByWebhook: true; note: string }
-  | { status: "cancelled"; connectionId: string; decision: Decision; metadata: null; reason: "customer_closed" | "app_closed" | "page_hidden"; error: null; dataArrivesByWebhook: false; note: null }
+  | { status: "cancelled"; connectionId: string; decision: Decision; metadata: null; reason: "customer_closed" | "window_lost" | "app_closed" | "page_hidden"; error: null; dataArrivesByWebhook: false; note: null }
   | { status: "failed"; connectionId: string; decision: Decision; metadata: null; reason: null; error: MeldRepairError; dataArrivesByWebhook: false; note: null }
   | { status: "not_needed"; connectionId: string | null; decision: Decision };
 // With statusUrl or fetchConnection, a completed outcome has `followUp`, resolving with how the

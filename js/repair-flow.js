@@ -73,12 +73,22 @@ function describe(value) {
 
 /** Headers as a plain object of strings, from a plain object, a `Headers` or a `Map`. */
 function plainHeaders(headers) {
-  const isMapLike = headers instanceof Map || (typeof Headers !== "undefined" && headers instanceof Headers);
+  // By tag, not instanceof: a Map or Headers from another realm (an iframe) would otherwise read
+  // as a plain object with no entries, and the app's CSRF token would silently go unsent.
+  const tag = Object.prototype.toString.call(headers);
+  const isMapLike = tag === "[object Map]" || tag === "[object Headers]";
   const isObject = headers !== null && typeof headers === "object" && !Array.isArray(headers);
-  const entries = isMapLike ? [...headers.entries()] : isObject ? Object.entries(headers) : null;
+  let entries;
+  try {
+    entries = isMapLike ? [...headers.entries()] : isObject ? Object.entries(headers) : null;
+  } catch (cause) {
+    throw new MeldRepairError("INVALID_OPTIONS", "reading the RepairFlow headers threw", undefined, { cause });
+  }
   if (entries === null) throw invalidOption("headers must be an object, a Headers or a Map of strings");
   for (const [name, value] of entries) {
     if (typeof name !== "string" || typeof value !== "string") throw invalidOption(`headers values must be strings; not so for ${describe(name)}`);
+    // src/wasm/convert.rs MAX_TEXT: refused here, not at the first start().
+    if (name.length > 20_000 || value.length > 20_000) throw invalidOption(`headers ${describe(name)} is longer than 20000 characters`);
     // What fetch would refuse (a non-Latin-1 value, a space in a name, CR/LF) is refused here:
     // thrown inside the token request, it would never settle.
     try {

@@ -9,7 +9,7 @@ import { showWidget } from "./widget.js";
 /** The wasm exports this driver calls. */
 export const FLOW_EXPORTS = [
   "sessionStep", "validateTokenResponse", "tokenIsFresh", "parseWidgetMessage", "widgetOrigins",
-  "sendTokenRequest", "retryDelay",
+  "tokenRequest", "tokenAnswer", "retryDelay",
 ];
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -71,6 +71,31 @@ export class RepairSession {
   /** Feeds the session machine and performs what it says; input for an ended session is dropped. */
   #feed(session, input, detail = {}) {
     if (this.#session !== session) return;
+    try {
+      this.#step(session, input, detail);
+    } catch (error) {
+      this.#abandon(session, error);
+    }
+  }
+
+  /**
+   * Ends a session that broke (the instance trapped in the machine or a reader, the widget
+   * could not be shown) as failed, so it never stays registered without an outcome and the
+   * next start() works. The machine cannot be asked for the outcome here: it is what broke.
+   */
+  #abandon(session, cause) {
+    if (this.#session !== session) return;
+    session.error = cause instanceof MeldRepairError
+      ? cause
+      : new MeldRepairError("INTERNAL_ERROR", `the repair session broke: ${cause?.message ?? cause}`, undefined, { cause });
+    session.widget?.close();
+    this.#tokens.delete(session.connectionId);
+    this.#state = "failed";
+    this.#finish(session, { error: true, dataArrivesByWebhook: false, note: null });
+    this.#host.state("failed");
+  }
+
+  #step(session, input, detail) {
     const step = this.#wasm.sessionStep(this.#state, input);
     if (step === null) return;
     session.error ??= detail.error;
@@ -122,7 +147,13 @@ export class RepairSession {
     const onMessage = (event) => {
       // Only the widget's own window, on the token's origin, speaks for Meld.
       if (!session.widget || event.source !== session.widget.window || event.origin !== token.widgetOrigin) return;
-      const widgetEvent = this.#wasm.parseWidgetMessage(event.data);
+      let widgetEvent;
+      try {
+        widgetEvent = this.#wasm.parseWidgetMessage(event.data);
+      } catch (error) {
+        this.#abandon(session, error);
+        return;
+      }
       if (widgetEvent === null) return;
       this.#host.widgetEvent(widgetEvent);
       if (widgetEvent.name === "connect_complete") {
@@ -141,7 +172,7 @@ export class RepairSession {
       height: options.height,
       copy: options.copy,
       institutionName: session.institutionName,
-      onCustomerClose: () => this.#feed(session, "customer_closed", { reason: "customer_closed" }),
+      onCustomerClose: (reason) => this.#feed(session, "customer_closed", { reason }),
     });
   }
 
@@ -187,14 +218,14 @@ export class RepairSession {
   }
 
   /**
-   * The backend's raw answer, through the app's `fetchToken` or a POST to `tokenUrl` (gloo-net,
-   * in wasm): each attempt bounded by `timeoutMs`, retried as wasm's `retryDelay` says.
+   * The backend's raw answer, through the app's `fetchToken` or a POST to `tokenUrl`: each
+   * attempt bounded by `timeoutMs`, retried as wasm's `retryDelay` says.
    */
   async #requestToken(connection, connectionId) {
-    const { fetchToken, tokenUrl, headers, timeoutMs, retries } = this.#options;
+    const { fetchToken, timeoutMs, retries } = this.#options;
     const attempt = fetchToken
       ? () => this.#callFetchToken(fetchToken, connection, timeoutMs)
-      : () => this.#wasm.sendTokenRequest(tokenUrl, connectionId, headers, timeoutMs);
+      : () => this.#postTokenRequest(connectionId);
     for (let attempts = 0; ; attempts++) {
       try {
         return await attempt();
@@ -204,6 +235,32 @@ export class RepairSession {
         await sleep(delay);
       }
     }
+  }
+
+  /**
+   * One POST to `tokenUrl`. Wasm builds the request and says what the answer means; the waiting
+   * is done here, so every wasm call is a guarded synchronous one (a trap becomes a retryable
+   * INTERNAL_ERROR outcome, never an error in the event loop and a start() that never settles).
+   */
+  async #postTokenRequest(connectionId) {
+    const { tokenUrl, headers, timeoutMs } = this.#options;
+    const request = this.#wasm.tokenRequest(tokenUrl, connectionId, headers);
+    const signal = AbortSignal.timeout(timeoutMs);
+    let status = 0;
+    let redirected = false;
+    let answer;
+    let failed = false;
+    try {
+      const response = await fetch(request, { signal });
+      status = typeof response?.status === "number" ? response.status : 0; // not a Response: nothing answered
+      redirected = response.type === "opaqueredirect";
+      // Only a success or the backend's 409 "no repair needed" has a body worth reading. It is
+      // parsed here, never copied into wasm memory (which never shrinks).
+      if (response.ok || status === 409) answer = await response.json();
+    } catch {
+      failed = true;
+    }
+    return this.#wasm.tokenAnswer(status, redirected, answer, failed && signal.aborted, timeoutMs);
   }
 
   /** One call of the app's `fetchToken`, with a timer cleared once it settles (AbortSignal.timeout

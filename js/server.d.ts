@@ -180,3 +180,30 @@ export interface NodeResponseLike {
 
 /** Adapts a handler to Node's http, Express and Connect: `app.post("/api/meld/repair", toNodeHandler(handler))`. */
 export function toNodeHandler(handler: Handler): (req: NodeRequestLike, res: NodeResponseLike, next?: (error?: unknown) => void) => Promise<void>;
+
+export interface RenderConnectionStatusOptions {
+  /** The language of the text, as for explain(); default "en". Written as the element's `lang`. */
+  locale?: string;
+  /** "light" | "dark"; without it the element follows `prefers-color-scheme`. */
+  theme?: "light" | "dark";
+  /** The page's CSP nonce, for the inline sheet (or allow CONNECTION_STATUS_STYLE_HASH in `style-src`). */
+  nonce?: string;
+  /**
+   * More attributes of the element, such as `{ "token-url": "/api/meld/repair", id: "status" }`
+   * (`true` for a boolean attribute). `connection`, `lang`, `locale` and `theme` come from the
+   * arguments: naming them here throws INVALID_OPTIONS.
+   */
+  attributes?: Record<string, string | boolean>;
+}
+
+/**
+ * `<meld-connection-status>` as HTML, with the element's own markup and sheet in a declarative
+ * shadow root (`<template shadowrootmode="open">`): the page shows the explanation before any
+ * script runs, and the element, once `meld-repair/element` loads, adopts that root as it is
+ * (nothing moves). The connection goes in the `connection` attribute as JSON: pass only what the
+ * page may hold. Throws INVALID_CONNECTION as explain() does, INVALID_OPTIONS for bad options.
+ */
+export function renderConnectionStatus(connection: Connection, options?: RenderConnectionStatusOptions): string;
+
+/** The CSP source of the inline sheet (`'sha256-…'`), for `style-src` when no nonce is used. */
+export declare const CONNECTION_STATUS_STYLE_HASH: string;

@@ -6,6 +6,8 @@
 import { Readable } from "node:stream";
 import { advise, decide, interpretWebhook, MeldRepairError, verifyWebhookSignature } from "./node.js";
 
+export { CONNECTION_STATUS_STYLE_HASH, renderConnectionStatus } from "./render-status.js";
+
 const BASE_URLS = { sandbox: "https://api-sb.meld.io", production: "https://api.meld.io" };
 const DEFAULT_MELD_VERSION = "2023-12-19";
 const RETRY_BASE_DELAY_MS = 250;

@@ -35,13 +35,15 @@ export function reserveWindow(mode, width, height) {
 
 /**
  * Shows the widget at `url`. Returns `{ window, close() }` where `window` is the widget's
- * WindowProxy (the only source whose messages count). `onCustomerClose` fires when the customer
- * dismisses it (modal close button, Escape, or a popup/tab window closed).
+ * WindowProxy (the only source whose messages count). `onCustomerClose(reason)` fires when the
+ * customer dismisses the modal (close button, Escape: `customer_closed`) or a popup or tab
+ * reads closed (`window_lost`).
  */
 export function showWidget({ mode, url, reserved, container, width, height, copy, institutionName, onCustomerClose }) {
-  if (mode === "popup" || mode === "tab") return showInWindow(reserved, url, onCustomerClose);
+  if (mode === "popup" || mode === "tab") return showInWindow(reserved, url, () => onCustomerClose("window_lost"));
+  const dismissed = () => onCustomerClose("customer_closed");
   const text = labels(copy, institutionName);
-  return container ? showInContainer(container, url, width, height, text) : showInModal(url, width, height, text, onCustomerClose);
+  return container ? showInContainer(container, url, width, height, text) : showInModal(url, width, height, text, dismissed);
 }
 
 function frame(url, width, height, title) {
@@ -155,12 +157,14 @@ function showInModal(url, width, height, text, onCustomerClose) {
 
 const WINDOW_POLL_MS = 400;
 
-function showInWindow(reserved, url, onCustomerClose) {
+function showInWindow(reserved, url, onLost) {
   reserved.location.href = url;
   // Closing a cross-origin window fires no event the opener can hear; polling `closed` is
-  // the only signal.
+  // the only signal. It cannot tell a window the customer closed from one whose page sent
+  // `Cross-Origin-Opener-Policy: same-origin` (the link is cut, the customer is still there):
+  // nothing the opener can read differs, hence `window_lost` rather than `customer_closed`.
   const poll = setInterval(() => {
-    if (reserved.closed) onCustomerClose();
+    if (reserved.closed) onLost();
   }, WINDOW_POLL_MS);
   return {
     window: reserved,

@@ -70,17 +70,27 @@ for (const name of Object.keys(MODULES)) inlineWasm(root, pkg, name, { keep: nam
 //    page the flow on intent, the server module Node's), it imports the published file: one
 //    wasm instance, one defineCopy catalog.
 step("esbuild: the entries");
+// wasm-bindgen copies the JS files the Rust side imports (js/errors.js, src/wasm/shapes.js) into
+// each glue's snippets/; the entries bundle the originals instead, so a bundle that imports
+// js/errors.js itself holds one copy of it, not two.
+const snippetsAsOriginals = {
+  name: "snippets-as-originals",
+  setup: (esbuild) => esbuild.onResolve({ filter: /\/snippets\// }, ({ path, resolveDir }) => {
+    const snippet = join(resolveDir, path).split(/\/snippets\/[^/]+\//)[1];
+    return snippet === undefined ? undefined : { path: join(root, snippet) };
+  }),
+};
 const common = {
   bundle: true,
   format: "esm",
   platform: "neutral",
   external: ["node:*", "./index.js", "./node.js", "./flow.js", "./inline.js", "./inline-flow.js", "./element.js"],
-  minify: true,
-  keepNames: true, // stack traces and `constructor.name` stay readable
+  minify: true, // the source maps keep the names for stack traces
   sourcemap: true,
   sourcesContent: true,
   logLevel: "warning",
   outdir: pkg,
+  plugins: [snippetsAsOriginals],
 };
 const entries = (names) => names.map((entry) => join(root, "js", entry));
 await build({ ...common, entryPoints: entries(["index.js", "flow.js", "element.js", "connections-element.js", "server.js"]) });
@@ -92,13 +102,17 @@ await build({ ...carrying, entryPoints: entries(["node.js", "inline.js", "inline
 await build({
   ...carrying,
   entryPoints: { "inline-element": join(root, "js/element.js") },
-  plugins: [{
+  plugins: [snippetsAsOriginals, {
     name: "inline-entry",
     setup: (esbuild) => esbuild.onResolve({ filter: /^\.\/index\.js$/ }, () => ({ path: "./inline.js", external: true })),
   }],
 });
 
-for (const types of ["index.d.ts", "element.d.ts", "connections-element.d.ts", "server.d.ts"]) copyFileSync(join(root, "js", types), join(pkg, types));
+// The React hook: react is the app's (a peer), and the package is imported by name so that a
+// server bundle resolves the Node entry and a page the browser one.
+await build({ ...common, entryPoints: entries(["react.js"]), external: ["react", "meld-repair"] });
+
+for (const types of ["index.d.ts", "element.d.ts", "connections-element.d.ts", "server.d.ts", "react.d.ts"]) copyFileSync(join(root, "js", types), join(pkg, types));
 
 // 6. What a page downloads: the status page, and what the repair flow adds on intent.
 step("sizes (gzip -9, each file on its own as a server sends it)");

@@ -1,11 +1,13 @@
-// Screenshots of <meld-connection-status> in every state, and of <meld-connections> fixing,
-// following a repair back to health and past its bound, light and dark, en and es, into
-// docs/screenshots/ (linked from the README). Headless Chromium over the simulator, as the
-// e2e tests run it. Usage: node scripts/build.mjs && node scripts/screenshots.mjs
+// Screenshots of <meld-connection-status> in every state, light and dark, en and es, and as
+// renderConnectionStatus serves it with JavaScript off, and of <meld-connections> fixing,
+// following a repair back to health and past its bound, into docs/screenshots/ (linked from the
+// README). Headless Chromium over the simulator, as the e2e tests run it.
+// Usage: node scripts/build.mjs && node scripts/screenshots.mjs
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { explainCopy, explainOutcome } from "meld-repair";
 import { chromium } from "playwright-core";
+import { renderConnectionStatus } from "meld-repair/server";
 import { startSimulator } from "../sim/server.mjs";
 
 const out = fileURLToPath(new URL("../docs/screenshots/", import.meta.url));
@@ -89,6 +91,20 @@ for (const scheme of ["light", "dark"]) {
     await context.close();
   }
 }
+// The server's HTML alone: what a page shows before (or without) the element's script.
+const served = [
+  { status: "RECONNECT_REQUIRED", statusReason: "LOGIN_REQUIRED", institutionName: "First Platypus Bank" },
+  { status: "EXPIRED", institutionName: "Madras Mutual" },
+  { status: "ACTIVE", institutionName: "Houndstooth Bank" },
+].map((connection) => renderConnectionStatus(connection, { locale: "en" }));
+for (const scheme of ["light", "dark"]) {
+  const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 480, height: 600 }, deviceScaleFactor: 1, javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.setContent(`<!doctype html><meta name="color-scheme" content="light dark"><style>body { font: 16px/1.5 system-ui, sans-serif; margin: 0; background: Canvas; color: CanvasText } main { display: grid; gap: 12px; padding: 16px }</style><main id="served">${served.join("")}</main>`);
+  await page.locator("#served").screenshot({ path: `${out}ssr-no-js-en-${scheme}.png` });
+  await context.close();
+}
+
 /** The card of `id` in the list has `title`. */
 const cardTitle = (page, id, title) => page.waitForFunction(([id, title]) => {
   const card = [...document.getElementById("banks").shadowRoot.querySelectorAll("meld-connection-status")].find((c) => c.connection.id === id);

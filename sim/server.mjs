@@ -31,6 +31,7 @@ const DEFAULT_CONFIG = {
   tokenTtlSeconds: 14400, // exp - iat of issued tokens, as in Meld's sample
   metadataFormat: "object", // "query" makes widgetUrl ask for query-string event metadata
   aggregationDelayMs: 0, // after a repair in the widget, how long until the connection is ACTIVE
+  redirectNext: null, // a redirect status for the next repair call, pointing back at this route
 };
 
 const CONFIG_CHECKS = {
@@ -41,6 +42,7 @@ const CONFIG_CHECKS = {
   tokenTtlSeconds: (v) => Number.isInteger(v) && v > 0,
   metadataFormat: (v) => v === "object" || v === "query",
   aggregationDelayMs: (v) => Number.isInteger(v) && v >= 0 && v < 2 ** 31,
+  redirectNext: (v) => v === null || [301, 302, 303, 307, 308].includes(v),
 };
 
 // Returns a new config with `partial` merged in; throws on unknown keys or bad values.
@@ -181,6 +183,12 @@ async function serveRepair(req, res, sim) {
   const failStatus = sim.config.failNext.shift();
   if (failStatus !== undefined) {
     return sendMeldJson(res, failStatus, meldError(failStatus, `Simulated ${failStatus}`, ["Something went wrong. Please try again."]));
+  }
+  const redirect = sim.config.redirectNext;
+  if (redirect !== null) {
+    // Back to this very route: a client that follows it makes a second request, and succeeds.
+    sim.config.redirectNext = null;
+    return send(res, redirect, "", { Location: "/api/meld/repair" });
   }
   const options = {
     widgetOrigin: sim.widgetOrigin,

@@ -12,7 +12,11 @@ const FILES = {
   "/meld-events.js": "meld-events.js",
   "/spoof.html": "spoof.html",
   "/spoof.js": "spoof.js",
+  "/bank.html": "bank.html",
 };
+
+/** Extra headers per file: the bank page cuts its opener link, as bank login pages often do. */
+const HEADERS = { "/bank.html": { "Cross-Origin-Opener-Policy": "same-origin" } };
 
 // The widget pages enforce their own no-inline rule, so a slip shows up in the
 // browser console instead of only under a strict host.
@@ -35,5 +39,6 @@ export async function handleWidget(req, res, onCompleted = () => false) {
   const type = MIME_TYPES[name.slice(name.lastIndexOf("."))];
   const headers = { "Content-Type": type };
   if (name.endsWith(".html")) headers["Content-Security-Policy"] = WIDGET_CSP;
+  Object.assign(headers, HEADERS[splitTarget(req.url).path]);
   send(res, 200, await readFile(new URL(name, WIDGET_DIR)), headers);
 }

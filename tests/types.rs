@@ -43,17 +43,42 @@ fn list(values: &[&str]) -> String {
     format!("[{}]", quoted.join(", "))
 }
 
+/// `decide` echoes the connection's `id` (as `connectionId`) besides the fields it depends on.
+const ECHOED: &[&str] = &["id"];
+
+/// `{ a: read(object, "a"), b: read(object, "b") }`
+fn reads(object: &str, read: &str, names: &[&str]) -> String {
+    let fields: Vec<String> = names.iter().map(|name| format!("{name}: {read}({object}, \"{name}\")")).collect();
+    format!("{{ {} }}", fields.join(", "))
+}
+
+/// `part(object.a) + part(object.b)`
+fn key(object: &str, names: &[&str]) -> String {
+    let parts: Vec<String> = names.iter().map(|name| format!("part({object}.{name})")).collect();
+    parts.join(" + ")
+}
+
 fn facts() -> String {
+    let connection_fields = [ECHOED, DECISION_INPUTS.0, EXPLANATION_INPUTS.0].concat();
+    let option_fields = [DECISION_INPUTS.1, EXPLANATION_INPUTS.1].concat();
+    let situation = [key("connection", DECISION_INPUTS.0), key("options", DECISION_INPUTS.1)].join(" + ");
     format!(
         "// Generated from the Rust tables by tests/types.rs (UPDATE_TYPES=1 cargo test --test types); do not edit.\n\n\
-         /** The connection's and the options' fields a decision depends on (src/rules/decide.rs). */\n\
-         export const DECISION_INPUTS = {{ connection: {}, options: {} }};\n\n\
-         /** What an explanation depends on besides them: the name woven in, the locale. */\n\
-         export const EXPLANATION_INPUTS = {{ connection: {}, options: {} }};\n",
-        list(DECISION_INPUTS.0),
-        list(DECISION_INPUTS.1),
-        list(EXPLANATION_INPUTS.0),
-        list(EXPLANATION_INPUTS.1),
+         /**\n \
+          * The connection's and the options' fields decide and explain depend on (src/rules/decide.rs\n \
+          * `DECISION_INPUTS`, `EXPLANATION_INPUTS`) and the echoed id, read from the app's objects each\n \
+          * by its name: a loop over names would make every read a generic keyed one, a fifth of a\n \
+          * remembered call's time.\n \
+          */\n\
+         export const readInputs = (connection, options, text, choice) => ({{\n  connection: {},\n  options: {},\n}});\n\n\
+         /** A decision's cache key (`part` makes one value's piece of it). */\n\
+         export const decisionKey = (connection, options, part) => {};\n\n\
+         /** What an explanation's key adds to the decision's. */\n\
+         export const explanationKey = (options, part) => {};\n",
+        reads("connection", "text", &connection_fields),
+        reads("options", "choice", &option_fields),
+        situation,
+        key("options", EXPLANATION_INPUTS.1),
     )
 }
 

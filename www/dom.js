@@ -19,15 +19,18 @@ export function el(tag, attrs = {}, ...children) {
 /** Text for screen readers only. */
 export const hidden = (text) => el("span", { class: "visually-hidden" }, text);
 
-const ICONS = { error: "✕", warning: "!", info: "i", success: "✓" };
+const ICONS = { error: "✕", warning: "!", info: "i", success: "✓", optional: "+" };
 
 /**
  * An explanation's severity as icon and word, not colour alone; the word in the customer's
  * language from the package (`explainCopy("severity_error", { locale })`: "Action needed").
+ * Given the card's action label, an info card that asks for something reads "Optional", as
+ * <meld-connection-status> shows it.
  */
-export function severityBadge(severity, api, locale) {
-  const label = api.explainCopy(`severity_${severity}`, { locale }).title;
-  const icon = ICONS[severity] ?? "?";
+export function severityBadge(severity, api, locale, actionLabel = null) {
+  const word = severity === "info" && actionLabel ? "optional" : severity;
+  const label = api.explainCopy(`severity_${word}`, { locale }).title;
+  const icon = ICONS[word] ?? "?";
   return el(
     "span",
     { class: `badge badge-${ICONS[severity] ? severity : "unknown"}`, "data-field": "severity", "data-value": severity, lang: locale },

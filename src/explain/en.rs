@@ -39,6 +39,7 @@ pub const EN: Locale = Locale {
         ("repair_completed",       "Reconnected",                           "Your accounts at {institution} are updating. This can take a few minutes.",          None),
         ("repair_still_updating",  "Still updating",                        "Your accounts at {institution} are taking longer than usual to update. Check back later.", None),
         ("repair_cancelled",       "Reconnecting stopped",                  "Nothing changed. You can reconnect {institution} whenever you're ready.",           Some("Try again")),
+        ("repair_window_lost",     "We lost track of the window",           "If you finished reconnecting {institution} there, your accounts will update in a few minutes. If not, try again.", Some("Try again")),
         ("repair_failed",          "We couldn't reconnect {institution}",   "Something went wrong on our side. Please try again in a minute.",                   Some("Try again")),
         ("repair_failed_popup",    "Your browser blocked the window",       "Allow pop-ups for this site, then try again.",                                      Some("Try again")),
         ("repair_failed_final",    "We couldn't reconnect {institution}",   "Reconnecting isn't available right now. Please try again later or contact support.", None),
@@ -51,6 +52,7 @@ pub const EN: Locale = Locale {
         ("severity_error",         "Action needed",                         "", None),
         ("severity_warning",       "Recommended",                           "", None),
         ("severity_info",          "For your information",                  "", None),
+        ("severity_optional",      "Optional",                              "", None),
         ("severity_success",       "Connected",                             "", None),
     ],
 };

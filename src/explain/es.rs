@@ -38,6 +38,7 @@ pub const ES: Locale = Locale {
         ("repair_completed",       "Reconectado",                                  "Tus cuentas de {institution} se están actualizando. Puede tardar unos minutos.",          None),
         ("repair_still_updating",  "Aún se está actualizando",                     "Tus cuentas de {institution} están tardando más de lo normal en actualizarse. Vuelve a revisar más tarde.", None),
         ("repair_cancelled",       "Se detuvo la reconexión",                      "No cambió nada. Puedes volver a conectar {institution} cuando quieras.",                  Some("Intentar de nuevo")),
+        ("repair_window_lost",     "Perdimos de vista la ventana",                 "Si terminaste de reconectar {institution} allí, tus cuentas se actualizarán en unos minutos. Si no, inténtalo de nuevo.", Some("Intentar de nuevo")),
         ("repair_failed",          "No pudimos volver a conectar {institution}",   "Algo salió mal de nuestro lado. Inténtalo de nuevo en un minuto.",                        Some("Intentar de nuevo")),
         ("repair_failed_popup",    "Tu navegador bloqueó la ventana",              "Permite las ventanas emergentes para este sitio y vuelve a intentarlo.",                  Some("Intentar de nuevo")),
         ("repair_failed_final",    "No pudimos volver a conectar {institution}",   "La reconexión no está disponible en este momento. Inténtalo más tarde o comunícate con soporte.", None),
@@ -50,6 +51,7 @@ pub const ES: Locale = Locale {
         ("severity_error",         "Acción necesaria",                             "", None),
         ("severity_warning",       "Recomendado",                                  "", None),
         ("severity_info",          "Para tu información",                          "", None),
+        ("severity_optional",      "Opcional",                                     "", None),
         ("severity_success",       "Conectado",                                    "", None),
     ],
 };

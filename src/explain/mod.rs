@@ -31,6 +31,7 @@ pub const COPY_CODES: &[(&str, Severity)] = &[
     ("repair_completed", Severity::Success),
     ("repair_still_updating", Severity::Info),
     ("repair_cancelled", Severity::Info),
+    ("repair_window_lost", Severity::Info),
     ("repair_failed", Severity::Error),
     ("repair_failed_popup", Severity::Error),
     ("repair_failed_final", Severity::Error),
@@ -43,6 +44,7 @@ pub const COPY_CODES: &[(&str, Severity)] = &[
     ("severity_error", Severity::Error),
     ("severity_warning", Severity::Warning),
     ("severity_info", Severity::Info),
+    ("severity_optional", Severity::Info),
     ("severity_success", Severity::Success),
 ];
 
@@ -59,6 +61,9 @@ pub fn outcome_code<S: Source>(outcome: Value<S>) -> Result<(&'static str, Sever
     let status = outcome.string("status")?;
     Ok(match status.as_str() {
         "completed" => ("repair_completed", Severity::Success),
+        // A popup or tab that reads closed may still be open (COOP cut the link): the customer
+        // may finish there.
+        "cancelled" if outcome.optional_string("reason")?.as_deref() == Some("window_lost") => ("repair_window_lost", Severity::Info),
         "cancelled" => ("repair_cancelled", Severity::Info),
         "not_needed" => ("repair_not_needed", Severity::Success),
         "failed" => {

@@ -30,7 +30,7 @@ pub enum Input {
     TokenFailed,
     /// The widget posted `connect_complete`.
     WidgetCompleted,
-    /// The customer closed the modal, pressed Escape or closed the popup window.
+    /// The customer closed the modal or pressed Escape, or the popup or tab reads closed.
     CustomerClosed,
     /// The app called `close()`.
     AppClosed,
@@ -122,7 +122,8 @@ impl State {
 pub struct Outcome {
     /// What the widget's `connect_complete` said (institution, accounts).
     pub metadata: bool,
-    /// Who or what cancelled it: `customer_closed`, `app_closed` or `page_hidden`.
+    /// Who or what cancelled it: `customer_closed` (the modal), `window_lost` (a popup or tab
+    /// that reads closed), `app_closed` or `page_hidden`.
     pub reason: bool,
     /// The error that ended it.
     pub error: bool,

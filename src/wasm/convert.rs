@@ -3,7 +3,7 @@
 
 use std::cell::Cell;
 
-use js_sys::{Array, JsString, Object, Reflect};
+use js_sys::{Array, JsString, Object};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -15,20 +15,31 @@ extern "C" {
     /// object cannot throw, and the wrapper costs more than the assignment.
     #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
     fn assign(target: &Object, key: &JsValue, value: &JsValue) -> bool;
-
-    // Everything that touches an app's value may throw (proxy traps, getters, revoked proxies).
-    // An exception must come back as a `Result`: one unwinding through wasm frames would skip
-    // their clean-up and leave the instance corrupt.
-    #[wasm_bindgen(js_namespace = Array, js_name = isArray, catch)]
-    fn is_array_or_throw(value: &JsValue) -> std::result::Result<bool, JsValue>;
-    #[wasm_bindgen(js_namespace = Object, js_name = keys, catch)]
-    fn keys_or_throw(value: &JsValue) -> std::result::Result<Array, JsValue>;
 }
 
+// Everything that touches an app's value may throw (proxy traps, getters, revoked proxies).
+// These readers catch in JS and say so in their answer: an exception unwinding through wasm
+// frames would skip their clean-up, and one caught by wasm-bindgen's `catch` glue leaks an
+// externref table slot per throw (src/wasm/read.js).
 #[wasm_bindgen(module = "/src/wasm/read.js")]
 extern "C" {
-    #[wasm_bindgen(js_name = ownProperty, catch)]
-    fn own_property(object: &JsValue, key: &JsValue) -> std::result::Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = ownProperty)]
+    fn own_property(object: &JsValue, key: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = threwLast)]
+    fn threw_last() -> bool;
+    #[wasm_bindgen(js_name = ownKeys)]
+    fn own_keys(object: &JsValue) -> Option<Array>;
+    #[wasm_bindgen(js_name = arrayOrNot)]
+    fn array_or_not(value: &JsValue) -> Option<bool>;
+    #[wasm_bindgen(js_name = lengthOf)]
+    fn length_of(list: &JsValue) -> Option<f64>;
+}
+
+/// The own property `key` of `object`, or `Threw`; `undefined` costs one more crossing to tell
+/// an absent property from a throw.
+fn read_own(object: &JsValue, key: &JsValue) -> Result<JsValue, Threw> {
+    let property = own_property(object, key);
+    if property.is_undefined() && threw_last() { Err(Threw) } else { Ok(property) }
 }
 
 /// Strings longer than this (UTF-16 units) are refused before they are copied: wasm memory
@@ -65,25 +76,24 @@ pub fn value(value: JsValue) -> Value<Js> {
 
 impl Source for Js {
     fn get(&self, key: &'static str) -> Result<Value<Js>, Threw> {
-        own_property(&self.0, &static_string(key)).map(value).map_err(|_| Threw)
+        read_own(&self.0, &static_string(key)).map(value)
     }
 
     fn get_dynamic(&self, key: &str) -> Result<Value<Js>, Threw> {
-        own_property(&self.0, &JsValue::from_str(key)).map(value).map_err(|_| Threw)
+        read_own(&self.0, &JsValue::from_str(key)).map(value)
     }
 
     fn keys(&self) -> Result<Vec<String>, Threw> {
-        let keys = keys_or_throw(&self.0).map_err(|_| Threw)?;
+        let keys = own_keys(&self.0).ok_or(Threw)?;
         Ok(keys.iter().filter_map(|key| key.as_string()).collect())
     }
 
     fn length(&self) -> Result<f64, Threw> {
-        let length = Reflect::get(&self.0, &static_string("length")).map_err(|_| Threw)?;
-        Ok(length.as_f64().unwrap_or(0.0))
+        length_of(&self.0).ok_or(Threw)
     }
 
     fn element(&self, index: u32) -> Result<Value<Js>, Threw> {
-        own_property(&self.0, &JsValue::from(index)).map(value).map_err(|_| Threw)
+        read_own(&self.0, &JsValue::from(index)).map(value)
     }
 }
 
@@ -91,12 +101,19 @@ impl Source for Js {
 /// when reading it threw.
 #[cfg(feature = "flow")]
 pub fn own(object: &JsValue, key: &'static str) -> JsValue {
-    own_property(object, &static_string(key)).unwrap_or(JsValue::UNDEFINED)
+    read_own(object, &static_string(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The own element `index` of an array read already, `undefined` when reading it again threw (a
+/// getter that answers once).
+#[cfg(feature = "core")]
+pub fn own_element(list: &JsValue, index: u32) -> JsValue {
+    read_own(list, &JsValue::from(index)).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `Array.isArray`, or `None` when it threw (a revoked proxy).
 pub fn is_array(value: &JsValue) -> Option<bool> {
-    is_array_or_throw(value).ok()
+    array_or_not(value)
 }
 
 thread_local! {

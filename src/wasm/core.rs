@@ -2,10 +2,10 @@
 
 use std::cell::Cell;
 
-use js_sys::{Array, Reflect};
+use js_sys::Array;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{static_string, value, Writer};
+use super::convert::{own_element, static_string, value, Writer};
 use crate::error::ErrorCode;
 use crate::error::Error;
 use crate::explain::{copy_code, outcome_code, Catalog, CopyOptions, CustomLocale, ExplainOptions, Explanation, Template, DEFAULT_LOCALE};
@@ -140,7 +140,7 @@ pub fn triage(connections: JsValue, options: JsValue) -> std::result::Result<JsV
     let list = rules::triage::read_connections(value(connections.clone()))?;
     let options = TriageOptions::read(value(options))?;
     let triaged = with_catalog(|catalog| rules::triage(&list, &options, catalog));
-    let original = |index: usize| Reflect::get_u32(&connections, index as u32).unwrap_or(JsValue::UNDEFINED);
+    let original = |index: usize| own_element(&connections, index as u32);
     let items: Array = triaged
         .items
         .iter()

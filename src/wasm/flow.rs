@@ -1,14 +1,14 @@
-//! The repair flow's boundary: the session machine, one token request (gloo-net) and the retry
-//! policy, the readers of token responses and widget messages, for js/repair-flow.js to call.
+//! The repair flow's boundary: the session machine, the token request (built by gloo-net) and
+//! the meaning of its answer, the retry policy, the readers of token responses and widget
+//! messages, for js/repair-session.js to call. Every export is synchronous.
 
 use gloo_net::http::Request;
 use js_sys::{Array, Date, Math, JSON};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortSignal, RequestCredentials, RequestRedirect};
+use web_sys::{RequestCredentials, RequestRedirect};
 
 use super::convert::{own, static_string, value, Writer};
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Error, ErrorCode};
 use crate::flow::message::{self, Account, MessageFields, WidgetEvent};
 use crate::text::decimal;
 use crate::flow::retry::{next_delay, retryable_status};
@@ -129,63 +129,63 @@ pub fn retry_delay(code: &str, retryable: bool, attempt: u32, retries: u32) -> i
     next_delay(&failure, attempt, retries, Math::random()).map_or(-1, |ms| ms as i32)
 }
 
-/// POSTs `{ connectionId }` to the app's backend once and returns its JSON answer (validated by
-/// the caller), or a coded error; js/repair-flow.js retries as [`retry_delay`] says.
-#[wasm_bindgen(js_name = sendTokenRequest)]
-pub async fn send_token_request(url: String, connection_id: String, headers: JsValue, timeout_ms: u32) -> std::result::Result<JsValue, JsValue> {
+/// The POST of `{ connectionId }` to the app's backend, built by gloo-net, for the driver to
+/// `fetch` (js/repair-session.js): the request is made in wasm, the waiting done in JS, so no
+/// wasm runs in a microtask of its own, where a trap could neither settle `start()` nor be
+/// caught by the instance guard (js/instance.js).
+#[wasm_bindgen(js_name = tokenRequest)]
+pub fn token_request(url: &str, connection_id: String, headers: JsValue) -> std::result::Result<web_sys::Request, JsValue> {
     let body = JSON::stringify(&Writer::new().set("connectionId", connection_id).build())?;
     let headers = token::read_headers(value(headers))?;
-    Ok(send_once(&url, &body, &headers, timeout_ms).await?)
-}
-
-async fn send_once(url: &str, body: &JsValue, headers: &[(String, String)], timeout_ms: u32) -> Result<JsValue> {
-    let timeout = AbortSignal::timeout_with_u32(timeout_ms);
     // No redirect is followed: one to another origin would carry the app's headers there and
-    // bring back that origin's token.
+    // bring back that origin's token. `Manual` (not `Error`) so that a redirect can be told from
+    // a network error, and is not retried.
     let mut request = Request::post(url)
         .header("Content-Type", "application/json")
         .credentials(RequestCredentials::SameOrigin)
-        .redirect(RequestRedirect::Error)
-        .abort_signal(Some(&timeout));
-    for (name, value) in headers {
+        .redirect(RequestRedirect::Manual);
+    for (name, value) in &headers {
         request = request.header(name, value);
     }
-    let sent = request.body(body.clone()).map_err(|_| bad_url(url))?.send().await;
-    let response = match sent {
-        Ok(response) => response,
-        Err(_) if timeout.aborted() => return Err(timed_out(timeout_ms)),
-        Err(_) => return Err(Error::new(ErrorCode::TokenEndpointFailed, "the token endpoint could not be reached (network error, CORS, or a redirect: the token request follows none); check tokenUrl and that the backend is up")),
-    };
-    let status = response.status();
-    let response = web_sys::Response::from(response);
-    if status == 409
-        && let Ok(answer) = json(&response).await
-        && TokenResponse::read(value(answer.clone())).is_ok_and(|answer| answer.repair_not_needed())
-    {
+    let request = request.body(body).map_err(|_| bad_url(url))?;
+    Ok(request.into())
+}
+
+/// What the token endpoint's answer means: its JSON `answer` to validate, or the coded error.
+/// `status` is 0 when no response came (network error, CORS), `redirected` whether the answer
+/// was a redirect (a browser shows it as an opaque one, Node with its status), `answer`
+/// undefined when the body was not read or is not JSON, `timed_out` whether `timeoutMs` ran
+/// out first.
+#[wasm_bindgen(js_name = tokenAnswer)]
+pub fn token_answer(status: u16, redirected: bool, answer: JsValue, timed_out: bool, timeout_ms: u32) -> std::result::Result<JsValue, JsValue> {
+    if timed_out {
+        return Err(timed_out_error(timeout_ms).into());
+    }
+    if redirected || matches!(status, 301 | 302 | 303 | 307 | 308) {
+        return Err(Error::new(ErrorCode::TokenEndpointFailed, "the token endpoint answered a redirect, and the token request follows none (it would carry your headers to wherever it points); point tokenUrl at the final URL").retryable(false).into());
+    }
+    if status == 0 {
+        return Err(Error::new(ErrorCode::TokenEndpointFailed, "the token endpoint could not be reached (network error or CORS); check tokenUrl and that the backend is up").into());
+    }
+    if status == 409 && TokenResponse::read(value(answer.clone())).is_ok_and(|answer| answer.repair_not_needed()) {
         return Ok(answer); // the backend's "no repair needed", for validateTokenResponse to read
     }
-    if !response.ok() {
+    if !(200..300).contains(&status) {
         return Err(Error::new(
             ErrorCode::TokenEndpointFailed,
             &["the token endpoint answered HTTP ", &decimal(u32::from(status)), status_hint(status)].concat(),
         )
-        .retryable(retryable_status(status)));
+        .retryable(retryable_status(status))
+        .into());
     }
-    json(&response).await.map_err(|_| {
-        if timeout.aborted() {
-            return timed_out(timeout_ms);
-        }
-        Error::new(
+    if answer.is_undefined() {
+        return Err(Error::new(
             ErrorCode::InvalidTokenResponse,
             "the token endpoint's answer is not JSON (an HTML error page?); it must relay Meld's repair response { connectToken, widgetUrl, id, institutionId } unchanged",
         )
-    })
-}
-
-/// The body parsed by the JS engine: never copied into wasm memory (which never shrinks), so a
-/// huge answer costs the page nothing once it is dropped.
-async fn json(response: &web_sys::Response) -> std::result::Result<JsValue, JsValue> {
-    JsFuture::from(response.json()?).await
+        .into());
+    }
+    Ok(answer)
 }
 
 fn status_hint(status: u16) -> &'static str {
@@ -198,7 +198,7 @@ fn status_hint(status: u16) -> &'static str {
     }
 }
 
-fn timed_out(timeout_ms: u32) -> Error {
+fn timed_out_error(timeout_ms: u32) -> Error {
     Error::new(
         ErrorCode::TokenEndpointTimeout,
         &["the token endpoint did not answer within ", &decimal(timeout_ms), " ms; try again, or raise timeoutMs"].concat(),

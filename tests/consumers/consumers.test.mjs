@@ -79,24 +79,31 @@ test("Node 20 ESM: import and call, no init", async () => {
   assert.equal(advice.operation, "repair");
 });
 
-test("server rendering: an HTML string with no DOM, no browser global read (element module included)", async () => {
+test("server rendering: an HTML string and the element's declarative shadow root, with no DOM, no browser global read (element module included)", async () => {
   const { dir } = await prepare("ssr");
   const { stdout, stderr } = await timed("ssr", () => run(process.execPath, ["check.mjs"], { cwd: dir }));
   assert.equal(stderr, "");
-  const { html, touched, elementExports } = JSON.parse(stdout);
+  const { html, elementHtml, touched, elementExports } = JSON.parse(stdout);
   assert.deepEqual(touched, []);
   assert.deepEqual(elementExports, ["MeldConnectionStatus", "TAG_NAME"]);
   assert.match(html, /^<article class="connection" data-severity="error"><h2>.+<\/h2><p>.+<\/p><button type="button">.+<\/button><\/article>$/);
   assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt; &amp; &quot;Co&quot;"), html);
   assert.ok(!html.includes("<img"), html);
+  // The element itself, from meld-repair/server: the same words, in a declarative shadow root.
+  const { explain } = await import("meld-repair");
+  assert.match(elementHtml, /^<meld-connection-status token-url="\/api\/meld\/repair" lang="es" connection="[^"]*"><template shadowrootmode="open" shadowrootdelegatesfocus><style>/);
+  const title = explain({ status: "RECONNECT_REQUIRED", statusReason: "LOGIN_REQUIRED", institutionName: '<img src=x onerror=alert(1)> & "Co"' }, { locale: "es" }).title;
+  const escaped = title.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  assert.ok(elementHtml.includes(`<p part="title" class="title">${escaped}</p>`), elementHtml);
+  assert.ok(!elementHtml.includes("<img"), elementHtml);
 });
 
-test("TypeScript: tsc --noEmit --strict with moduleResolution bundler and nodenext", async () => {
+test("TypeScript: tsc --noEmit --strict with moduleResolution bundler and nodenext, and TSX with meld-repair/react", async () => {
   const { dir } = await prepare("typescript");
   const tsc = join(dir, "node_modules/.bin/tsc");
   await timed("tsc", () =>
     Promise.all(
-      ["tsconfig.bundler.json", "tsconfig.nodenext.json"].map((config) =>
+      ["tsconfig.bundler.json", "tsconfig.nodenext.json", "tsconfig.react.json"].map((config) =>
         // Incremental (the build info kept with node_modules): a warm run rechecks nothing unchanged.
         run(tsc, ["-p", config, "--noEmit", "--strict", "--incremental", "--tsBuildInfoFile", `node_modules/.cache/${config}.tsbuildinfo`], {
           cwd: dir,

@@ -2,18 +2,23 @@
 // its bundlers: `next build` (Turbopack) and `next build --webpack`, each then `next start`.
 // A server component SSRs explain() and decide() (prerendered: the text is in the HTML), a client
 // component calls decide() in the browser and shows the element (and is rendered on the server
-// too), and a route handler decides per request.
+// too), and a route handler decides per request. The server component also renders the element
+// itself (renderConnectionStatus: seen with JavaScript off, adopted once it loads), and the client
+// component uses meld-repair/react's hook.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { CONNECTION, npmRun, prepare, readPage, timed } from "./harness.mjs";
+import { openPage } from "../e2e/harness.mjs";
+import { CONNECTION, getBrowser, npmRun, prepare, readPage, timed } from "./harness.mjs";
 
 prepare("next").catch(() => {}); // awaited by the tests
 
 const { decide, explain, explainCopy } = await import("meld-repair");
+const { renderConnectionStatus } = await import("meld-repair/server");
+const SSR_STATUS = renderConnectionStatus(CONNECTION, { locale: "en", attributes: { id: "ssr-status", "token-url": "/api/meld/repair" } });
 const decision = decide(CONNECTION);
 const spanish = explain(CONNECTION, { locale: "es" });
 // No telemetry (no network here); the build's own output only when it fails.
@@ -69,6 +74,22 @@ for (const [bundler, script] of [["Turbopack", "build"], ["webpack", "build:webp
       const html = await (await fetch(`${origin}/`)).text();
       assert.ok(html.includes(`<h1 id="title">${explain(CONNECTION).title}</h1>`), html);
       assert.ok(html.includes(`<p id="server-decision">server decision: ${decision.action}</p>`), html);
+      assert.ok(html.includes(SSR_STATUS), "the element's declarative shadow root is in the HTML");
+
+      // With JavaScript off the server-rendered element shows its words; with it, it is adopted
+      // (the server's sheet gives way to the adopted one) and the hook reports its flow's state.
+      const ssrElement = async (javaScriptEnabled) => {
+        const session = await openPage(await getBrowser(), `${origin}/`, { contextOptions: { javaScriptEnabled } });
+        if (javaScriptEnabled) await session.page.waitForFunction(() => document.getElementById("ssr-status").explanation && document.getElementById("flow-state").textContent.includes(":"));
+        const seen = await session.page.evaluate(() => {
+          const root = document.getElementById("ssr-status").shadowRoot;
+          return { title: root.querySelector('[part="title"]').textContent, styles: root.querySelectorAll("style").length, flow: document.getElementById("flow-state").textContent };
+        });
+        await session.close();
+        return seen;
+      };
+      assert.deepEqual(await ssrElement(false), { title: explain(CONNECTION).title, styles: 1, flow: "idle" });
+      assert.deepEqual(await ssrElement(true), { title: explain(CONNECTION).title, styles: 0, flow: "idle: not_needed" });
 
       // The client component in the browser: decide() there, and the element.
       const { shown, problems } = await timed(`next page (${bundler})`, () => readPage(`${origin}/`));

@@ -63,6 +63,9 @@ fn outcomes_map_to_customer_copy() {
     let status = |status: &str| outcome_code(object(&[("status", text(status))]).value()).unwrap();
     assert_eq!(status("completed"), ("repair_completed", Severity::Success));
     assert_eq!(status("cancelled"), ("repair_cancelled", Severity::Info));
+    let cancelled = |reason: &str| outcome_code(object(&[("status", text("cancelled")), ("reason", text(reason))]).value()).unwrap();
+    assert_eq!(cancelled("customer_closed"), ("repair_cancelled", Severity::Info));
+    assert_eq!(cancelled("window_lost"), ("repair_window_lost", Severity::Info), "a popup cut off by COOP may still be open");
     assert_eq!(status("not_needed"), ("repair_not_needed", Severity::Success));
     assert_eq!(status("failed"), ("repair_failed_final", Severity::Error));
     assert_eq!(failed("TOKEN_ENDPOINT_FAILED", true), ("repair_failed", Severity::Error));

@@ -202,7 +202,7 @@ test("the modal: page inert and not scrolling, Tab stays inside, visible Close, 
   await session.close();
 });
 
-test("keyboard only: Tab to Reconnect, Enter, sign in inside the widget, completed", async () => {
+test("keyboard only: Tab to Reconnect, Enter, sign in inside the widget, completed; focus lands on the news, not the body", async () => {
   const session = await openElementPage({ width: 1280, height: 900 });
   const { page } = session;
   // From the top of the page: the first button is the first element's Reconnect.
@@ -220,6 +220,24 @@ test("keyboard only: Tab to Reconnect, Enter, sign in inside the widget, complet
   await page.waitForFunction(() => document.getElementById("attr-login").state === "completed");
   const shown = await page.evaluate(() => document.getElementById("attr-login").shadowRoot.querySelector('[part="title"]').textContent);
   assert.equal(shown, explainOutcome({ status: "completed" }).title);
+  // Reconnect is gone with the repair done: focus is on the card's "Reconnected" line, which a
+  // screen reader reads out, and the next Tab goes on from this card.
+  const focus = () =>
+    page.evaluate(() => {
+      const host = document.activeElement;
+      const inner = host?.shadowRoot?.activeElement ?? null;
+      return { host: host?.id || host?.localName, part: inner?.getAttribute("part") ?? null, tabindex: inner?.getAttribute("tabindex") ?? null, text: inner?.textContent ?? null };
+    });
+  assert.deepEqual(await focus(), { host: "attr-login", part: "title", tabindex: "-1", text: shown });
+  // Where focus is shows: the card is ringed (the title itself is news, not a control).
+  const ring = await page.evaluate(() => getComputedStyle(document.getElementById("attr-login").shadowRoot.querySelector('[part="card"]')).outlineStyle);
+  assert.equal(ring, "solid");
+  await page.keyboard.press("Tab");
+  assert.deepEqual(await focus(), { host: "attr-es", part: "button", tabindex: null, text: "Reconectar" });
+  // The title is no stop of its own once left: Shift+Tab goes back past it, to the page before the card.
+  assert.equal(await page.evaluate(() => document.getElementById("attr-login").shadowRoot.querySelector('[part="title"]').hasAttribute("tabindex")), false);
+  await page.keyboard.press("Shift+Tab");
+  assert.notEqual((await focus()).host, "attr-login");
   assert.deepEqual(await session.problems(), []);
   await session.close();
 });

@@ -1,9 +1,13 @@
 // The red-team report's browser-only defects (issue #14), in headless Chromium against the
 // simulator under the strict CSP: two popup sessions that completed each other (D1), close()
 // from a state callback that left an undismissable widget (D3), start() from the completed
-// callback (D15). The Node-visible ones are in tests/js/hardening.test.mjs.
+// callback (D15), a popup cut off by COOP read as closed by the customer (D7), and the issue's
+// "done when": 1,000 open/close cycles and 100,000 hostile calls leave DOM nodes, listeners,
+// wasm memory and the externref tables flat. The Node-visible ones are in
+// tests/js/hardening.test.mjs and tests/js/traps-and-leaks.test.mjs.
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
+import { explainOutcome } from "meld-repair";
 import { launchBrowser, openPage, startSim } from "./harness.mjs";
 
 const SANDBOX = "/sandbox.html?csp=strict";
@@ -15,6 +19,16 @@ beforeEach(() => sim.reset());
 async function openLab() {
   const session = await openPage(browser, `${sim.appUrl}${SANDBOX}`);
   await session.page.evaluate(async (widgetOrigin) => {
+    // Every wasm instance the package makes, to read its memory and externref table.
+    const instances = [];
+    for (const name of ["instantiate", "instantiateStreaming"]) {
+      const original = WebAssembly[name];
+      WebAssembly[name] = async (...args) => {
+        const made = await original(...args);
+        instances.push(made.instance ?? made);
+        return made;
+      };
+    }
     const api = await import("/pkg/index.js");
     const connections = await (await fetch("/api/connections")).json();
     const byId = Object.fromEntries(connections.map((c) => [c.id, c]));
@@ -41,6 +55,7 @@ async function openLab() {
         return true;
       },
       outcome: (name) => lab.outcomes[name],
+      instances,
       count: () => ({
         widgets: document.querySelectorAll("[data-meld-repair-widget]").length,
         modals: document.querySelectorAll("[data-meld-repair-modal]").length,
@@ -149,5 +164,158 @@ test("D15: start(another connection) from the completed callback starts it", asy
   assert.equal(await page.evaluate(() => lab.outcomes.next), "cancelled");
   assert.deepEqual(await page.evaluate(() => lab.states.A), ["fetching_token", "open", "completed", "fetching_token", "open", "cancelled"]);
   assert.deepEqual(await page.evaluate(() => lab.count()), { widgets: 0, modals: 0 });
+  assert.deepEqual(await problems(), []);
+});
+
+for (const mode of ["popup", "tab"]) test(`D7: a ${mode} whose page sends COOP same-origin ends cancelled / window_lost, worded as such; the window stays the customer's`, async () => {
+  const { page, problems } = await openLab();
+  await page.evaluate((mode) => lab.make("A", { mode }), mode);
+  const popupOpened = page.waitForEvent("popup");
+  await page.evaluate(() => lab.start("A", "conn_login_required"));
+  const popup = await popupOpened;
+  await popup.locator('body[data-screen="login"]').waitFor();
+  // The widget takes the customer on to their bank's own page, which cuts the opener link.
+  await popup.goto(`${sim.widgetOrigin}/bank.html`);
+  const outcome = await page.evaluate(() => lab.outcome("A"));
+  assert.deepEqual(outcome, { status: "cancelled", connectionId: "conn_login_required", reason: "window_lost", institutionName: null, error: null });
+  assert.equal(popup.isClosed(), false, "the customer is still in the window");
+  await popup.locator('body[data-screen="bank"]').waitFor();
+  // Not "nothing changed": the customer may finish there.
+  const words = (locale) => explainOutcome({ status: "cancelled", reason: outcome.reason }, { locale, institutionName: "First Platypus Bank" });
+  assert.equal(words("en").code, "repair_window_lost");
+  assert.equal(words("en").message, "If you finished reconnecting First Platypus Bank there, your accounts will update in a few minutes. If not, try again.");
+  assert.equal(words("es").title, "Perdimos de vista la ventana");
+  assert.equal(words("en").actionLabel, "Try again");
+  assert.deepEqual(await page.evaluate(() => lab.states.A), ["fetching_token", "open", "cancelled"]);
+  assert.deepEqual(await problems(), []);
+});
+
+/** DOM nodes and JS listeners of the page after a full GC, the listeners on window and document, and each wasm instance's memory and table. */
+async function footprint(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send("HeapProfiler.collectGarbage");
+    await cdp.send("Performance.enable");
+    const { metrics } = await cdp.send("Performance.getMetrics");
+    const metric = (name) => metrics.find((m) => m.name === name).value;
+    const listeners = {};
+    for (const target of ["window", "document"]) {
+      const { result } = await cdp.send("Runtime.evaluate", { expression: target });
+      listeners[target] = (await cdp.send("DOMDebugger.getEventListeners", { objectId: result.objectId })).listeners.length;
+    }
+    const wasm = await page.evaluate(() =>
+      lab.instances.map(({ exports }) => {
+        const values = Object.values(exports);
+        return { memory: values.find((v) => v instanceof WebAssembly.Memory).buffer.byteLength, table: values.find((v) => v instanceof WebAssembly.Table).length };
+      }),
+    );
+    return { nodes: metric("Nodes"), jsListeners: metric("JSEventListeners"), listeners, wasm };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** `after` within `slack` of `before`, field by field, for nested numbers. */
+function assertFlat(before, after, slack, path = "") {
+  if (typeof before === "number") {
+    assert.ok(after - before <= slack(path), `${path}: ${before} → ${after}`);
+    return;
+  }
+  for (const key of Object.keys(before)) assertFlat(before[key], after[key], slack, `${path}.${key}`);
+}
+
+/** Tolerances: a few nodes or listeners of Chromium's own; one allocation step of wasm-bindgen's table (128) or of the wasm heap. */
+const slack = (path) => (path.endsWith("memory") ? 64 * 1024 : path.endsWith("table") ? 128 : 8);
+
+test("1,000 open/close cycles (modal and container in turn) leave DOM nodes, listeners, wasm memory and the externref tables flat", async (t) => {
+  const { page, problems } = await openLab();
+  const cycles = (count) =>
+    page.evaluate(async (count) => {
+      if (!lab.flows.modal) {
+        document.body.append((lab.box = document.createElement("div")));
+        lab.make("modal");
+        lab.make("container", { container: lab.box });
+      }
+      const reasons = new Set();
+      for (let i = 0; i < count; i++) {
+        const flow = i % 2 === 0 ? lab.flows.modal : lab.flows.container;
+        const outcome = flow.start(lab.byId.conn_login_required);
+        if (flow.state !== "open") {
+          await new Promise((resolve) => {
+            const opened = () => flow.state === "open" && (flow.removeEventListener("statechange", opened), resolve());
+            flow.addEventListener("statechange", opened);
+          });
+        }
+        flow.close();
+        reasons.add((await outcome).reason);
+      }
+      lab.states.modal.length = lab.states.container.length = 0;
+      return [...reasons];
+    }, count);
+  assert.deepEqual(await cycles(20), ["app_closed"]); // warm: caches, the tokens, the allocator
+  const before = await footprint(page);
+  const started = Date.now();
+  assert.deepEqual(await cycles(1_000), ["app_closed"]);
+  const after = await footprint(page);
+  assert.ok(Date.now() - started < 60_000, "fast enough for npm test");
+  t.diagnostic(`before ${JSON.stringify(before)} after ${JSON.stringify(after)}`);
+  assertFlat(before, after, slack);
+  assert.equal(sim.stats().repairRequests, 2, "one token per flow for every cycle");
+  assert.deepEqual(await page.evaluate(() => lab.count()), { widgets: 0, modals: 0 });
+  assert.deepEqual(await problems(), []);
+});
+
+test("100,000 calls with hostile inputs in the page leave DOM nodes, listeners, wasm memory and the externref tables flat", async (t) => {
+  const { page, problems } = await openLab();
+  const round = (count) =>
+    page.evaluate((count) => {
+      const { decide, explain, advise, explainOutcome, MeldRepairError } = lab.api;
+      const thrown = new Error("hostile");
+      const throwing = () => {
+        throw thrown;
+      };
+      const revoked = Proxy.revocable({}, {});
+      revoked.revoke();
+      const trap = new Proxy({}, { get: throwing, has: throwing, getOwnPropertyDescriptor: throwing, ownKeys: throwing });
+      const long = "x".repeat(20_001);
+      const hostile = [
+        () => decide({ get status() { throw thrown; } }),
+        () => decide(trap),
+        () => decide(revoked.proxy),
+        () => decide({ status: long }),
+        () => explain({ status: "ACTIVE", get institutionName() { throw thrown; } }),
+        () => advise({ status: "ACTIVE", products: new Proxy([], { get: throwing }) }, "add_products", { products: ["BALANCES"] }),
+        () => explainOutcome({ status: "failed", get error() { throw thrown; } }),
+      ];
+      let refused = 0;
+      for (let i = 0; i < count; i++) {
+        try {
+          hostile[i % hostile.length]();
+        } catch (error) {
+          if (error instanceof MeldRepairError) refused++;
+        }
+      }
+      return refused;
+    }, count);
+  assert.equal(await round(2_000), 2_000);
+  const before = await footprint(page);
+  assert.equal(await round(100_000), 100_000, "every call refused with a coded error");
+  const after = await footprint(page);
+  t.diagnostic(`before ${JSON.stringify(before)} after ${JSON.stringify(after)}`);
+  assertFlat(before, after, slack);
+  assert.deepEqual(await problems(), []);
+});
+
+test("every redirect status of the token request (301, 302, 303, 307, 308) fails TOKEN_ENDPOINT_FAILED in the page: not followed, not retried", async () => {
+  const { page, problems } = await openLab();
+  await page.evaluate(() => lab.make("A", { retries: 2 }));
+  for (const status of [301, 302, 303, 307, 308]) {
+    sim.reset();
+    sim.setConfig({ redirectNext: status });
+    const outcome = await page.evaluate(() => lab.flows.A.start(lab.byId.conn_login_required).then((o) => ({ status: o.status, code: o.error?.code, retryable: o.error?.retryable, message: o.error?.message })));
+    assert.deepEqual({ ...outcome, message: undefined }, { status: "failed", code: "TOKEN_ENDPOINT_FAILED", retryable: false, message: undefined }, `${status}`);
+    assert.match(outcome.message, /answered a redirect/);
+    assert.equal(sim.stats().repairRequests, 1, `${status}: one request, the redirect neither followed nor retried`);
+  }
   assert.deepEqual(await problems(), []);
 });

@@ -1,5 +1,5 @@
 // Compiled by `tsc -p tests/types` (strict) against the published types of meld-repair/server.
-import { createMeldClient, createRepairTokenHandler, createWebhookHandler, createConnectionHandler, toNodeHandler, type MeldServerError, type Handler } from "meld-repair/server";
+import { createMeldClient, createRepairTokenHandler, createWebhookHandler, createConnectionHandler, toNodeHandler, renderConnectionStatus, CONNECTION_STATUS_STYLE_HASH, type MeldServerError, type Handler } from "meld-repair/server";
 import { MeldRepairError, type Connection } from "meld-repair";
 
 const client = createMeldClient({ apiKey: "sk_test", environment: "production", timeoutMs: 5_000, retries: 1 });
@@ -44,3 +44,10 @@ createMeldClient({ apiKey: "k", environment: "staging" });
 client.updateProducts(connection, ["SPACESHIPS"]);
 
 export { backend, status, webhook, node };
+
+// Server rendering of the element: an HTML string, with typed options.
+const html: string = renderConnectionStatus(connection, { locale: "es", theme: "dark", nonce: "abc123", attributes: { "token-url": "/api/meld/repair", "allow-insecure-loopback": true } });
+const styleSrc = `style-src 'self' ${CONNECTION_STATUS_STYLE_HASH}`;
+console.log(html, styleSrc);
+// @ts-expect-error the theme is light or dark
+renderConnectionStatus(connection, { theme: "blue" });

@@ -13,12 +13,12 @@
 import { StrictMode, useEffect, useMemo, useState } from "react";
 import { createRoot } from "react-dom/client";
 import { decide, explain, explainCopy, explainOutcome } from "meld-repair";
-import { useRepairFlow } from "./useRepairFlow.js";
+import { useRepairFlow } from "meld-repair/react";
 import "./style.css";
 
 // Every word a customer reads comes from meld-repair (explain, explainOutcome, explainCopy):
 // one catalog, one locale chain, the app's defineCopy; a MeldRepairError's message is for logs.
-const ICONS = { error: "✕", warning: "!", info: "i", success: "✓" };
+const ICONS = { error: "✕", warning: "!", info: "i", success: "✓", optional: "+" };
 const copy = (code) => explainCopy(code).title;
 
 /** The simulator's widget origin: ?widgetOrigin=…, else the app's port + 1 (as `npm start` runs it). */
@@ -57,10 +57,12 @@ function Connection({ connection, outcome, busy, fetching, onRepair, onPrefetch,
   const words = said && outcome.status === "completed" ? said : explain(connection);
   const failed = said && outcome.status === "failed" ? said : null;
   const label = fetching ? copy("busy") : failed ? failed.actionLabel : words.actionLabel;
+  // An info card that asks for something (link again, add accounts) is optional, as the element shows it.
+  const badge = words.severity === "info" && words.actionLabel ? "optional" : words.severity;
   return (
     <li className={`connection severity-${words.severity}`} data-connection-id={connection.id} data-repair={said ? outcome.status : undefined}>
       <span className="badge">
-        <span aria-hidden="true">{ICONS[words.severity]}</span> {copy(`severity_${words.severity}`)}
+        <span aria-hidden="true">{ICONS[badge]}</span> {copy(`severity_${badge}`)}
       </span>
       <h2 className="title">{words.title}</h2>
       <p className="message">{words.message}</p>

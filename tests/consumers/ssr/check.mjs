@@ -1,5 +1,5 @@
 // Runs render.mjs in a Node with traps on every browser global: reading window, document,
-// navigator or customElements throws and is recorded. Prints { html, touched } as JSON.
+// navigator or customElements throws and is recorded. Prints { html, elementHtml, touched } as JSON.
 const touched = [];
 for (const name of ["window", "document", "navigator", "customElements"]) {
   Object.defineProperty(globalThis, name, {
@@ -11,10 +11,9 @@ for (const name of ["window", "document", "navigator", "customElements"]) {
   });
 }
 
-const { renderConnection } = await import("./render.mjs");
-const html = renderConnection(
-  { id: "conn_9", status: "RECONNECT_REQUIRED", statusReason: "LOGIN_REQUIRED", institutionName: '<img src=x onerror=alert(1)> & "Co"' },
-  "es",
-);
+const { renderConnection, renderStatusElement } = await import("./render.mjs");
+const connection = { id: "conn_9", status: "RECONNECT_REQUIRED", statusReason: "LOGIN_REQUIRED", institutionName: '<img src=x onerror=alert(1)> & "Co"' };
+const html = renderConnection(connection, "es");
+const elementHtml = renderStatusElement(connection, "es");
 const element = await import("meld-repair/element");
-console.log(JSON.stringify({ html, touched, elementExports: Object.keys(element).sort() }));
+console.log(JSON.stringify({ html, elementHtml, touched, elementExports: Object.keys(element).sort() }));

@@ -1,4 +1,7 @@
-// useRepairFlow(options): RepairFlow as a React hook, safe under React 19 Strict Mode.
+// meld-repair/react: useRepairFlow(options), RepairFlow as a React hook, safe under React 19
+// Strict Mode. react is a peer dependency (optional: only this entry needs it), and
+// "meld-repair" is imported by name, so a server bundle gets the Node entry and a page the
+// browser one (the hook only makes its flow in effects and event handlers, never while rendering).
 //
 //   const { state, outcome, start, prefetch, close } = useRepairFlow({ tokenUrl: "/api/meld/repair" });
 //   <button onPointerEnter={() => prefetch(connection)} onClick={() => start(connection)}>Reconnect</button>
@@ -32,16 +35,7 @@ function flowKey(options) {
   ]);
 }
 
-/**
- * @param {import("meld-repair").RepairFlowOptions} options
- * @returns {{
- *   state: import("meld-repair").FlowState,
- *   outcome: import("meld-repair").RepairOutcome | null,
- *   start: (connection: import("meld-repair").Connection) => Promise<import("meld-repair").RepairOutcome>,
- *   prefetch: (connection: import("meld-repair").Connection) => Promise<boolean>,
- *   close: () => void,
- * }}
- */
+/** Types: js/react.d.ts. */
 export function useRepairFlow(options) {
   const latest = useRef(options);
   useLayoutEffect(() => {
