@@ -87,9 +87,9 @@ export interface MeldConnectionStatusAttributes {
    */
   "status-url"?: string;
   /** The follow-up's first wait, in ms (doubling up to 30 000); default 2 000. */
-  "follow-interval"?: string;
+  "follow-interval"?: number | string;
   /** The follow-up's bound, in ms: then "Still updating"; default 120 000. */
-  "follow-timeout"?: string;
+  "follow-timeout"?: number | string;
   /** Language of the text ("en", "es", … falling back like explain()); `locale` wins over `lang`. */
   lang?: string;
   locale?: string;
