@@ -20,20 +20,30 @@ export function inlined(base64) {
 }
 
 /**
- * `init` is wasm-bindgen's; `source` the wasm's URL (fetched here, so a failed answer can be
- * told apart from a module that does not compile) or a Response holding it.
+ * Requests the wasm at `url` now, for `loadWasm` to await later: an entry calls it in its first
+ * import, so the request leaves before the rest of the bundle has even run.
+ */
+export function requestWasm(url) {
+  const response = fetch(url);
+  response.catch(() => {}); // loadWasm reports the failure; until then it is not "unhandled"
+  return { url, response };
+}
+
+/**
+ * `init` is wasm-bindgen's; `source` a `requestWasm` (fetched, so a failed answer can be told
+ * apart from a module that does not compile) or a Response holding the wasm.
  */
 export async function loadWasm(init, source) {
   let response = source;
   if (!(source instanceof Response)) {
     try {
-      response = await fetch(source);
+      response = await source.response;
     } catch (cause) {
-      throw failure(`${source} could not be fetched (${cause?.message ?? cause})`, true, cause);
+      throw failure(`${source.url} could not be fetched (${cause?.message ?? cause})`, true, cause);
     }
     if (!response.ok) {
       const status = `${response.status} ${response.statusText}`.trim();
-      throw failure(`${source} answered ${status}. ${FIX}`, response.status >= 500);
+      throw failure(`${source.url} answered ${status}. ${FIX}`, response.status >= 500);
     }
   }
   const type = response.headers.get("Content-Type") ?? "no Content-Type";
