@@ -93,7 +93,7 @@ function showInModal(url, width, height, text, theme, onCustomerClose) {
   });
   backdrop.setAttribute("data-meld-repair-modal", "");
   const dialog = styled(document.createElement("div"), {
-    borderRadius: "12px", boxShadow: "0 20px 50px rgba(0,0,0,.3)", borderWidth: "1px", borderStyle: "solid",
+    borderRadius: "12px", boxShadow: "0 20px 50px rgba(0,0,0,.3)", borderWidth: "1px", borderStyle: "solid", paddingBottom: "8px",
     maxWidth: "100vw", maxHeight: "100vh", overflow: "auto", font: "15px system-ui, sans-serif",
   });
   dialog.setAttribute("role", "dialog");
@@ -120,7 +120,8 @@ function showInModal(url, width, height, text, theme, onCustomerClose) {
   cross.setAttribute("aria-hidden", "true");
   cross.textContent = "×";
   closeButton.append(cross, text.close);
-  const iframe = styled(frame(url, width, height, text.title), { margin: "0 auto" }); // centred under a long title
+  // Centred under a long title; rounded, so that Meld's light page sits in a dark frame as a card.
+  const iframe = styled(frame(url, width, height, text.title), { margin: "0 auto", borderRadius: "8px" });
   // Tab past the widget's last field lands here and wraps to Close; Shift+Tab before Close, to the widget.
   const sentinel = (target) => {
     const stop = document.createElement("span");
