@@ -504,7 +504,7 @@ export type RepairOutcome =
 // `window_lost`) has `followUp`, resolving with how the follow-up ended.
 export type FollowedOutcome = RepairOutcome & { followUp?: Promise<FollowResult> };
 
-/** `start()`'s second argument: how the built-in modal looks. Anything else rejects `INVALID_OPTIONS`. */
+/** `start()`'s second argument: how the built-in modal looks. Another shape of either rejects `INVALID_OPTIONS`. */
 export interface StartOptions {
   /** The modal's scheme; left out, it follows `prefers-color-scheme`. */
   theme?: "light" | "dark";

@@ -69,10 +69,11 @@ function readOptions(options) {
 
 /** `start()`'s second argument, checked: `{ theme, progress }` (own properties only). */
 function readStartOptions(options = {}) {
+  if (options === null || typeof options !== "object") throw invalidOption("start options must be an object");
+  // Object(): a progress that is not an object reads as one with no fields, refused below.
   const own = (object, name) => (Object.hasOwn(Object(object), name) ? object[name] : undefined);
   const theme = own(options, "theme");
   const progress = own(options, "progress");
-  if (options === null || typeof options !== "object") throw invalidOption("start options must be an object");
   if (theme !== undefined && theme !== "light" && theme !== "dark") throw invalidOption('theme must be "light" or "dark"');
   if (progress === undefined) return { theme };
   const count = own(progress, "count");
