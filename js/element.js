@@ -52,13 +52,14 @@ const Base = HAS_DOM ? HTMLElement : class {};
 /**
  * `<meld-connection-status connection='{"id":…,"status":…}' token-url="/api/meld/repair">`.
  * Properties: `connection`, `flow`; read-only `decision`, `explanation`, `state`, `error`.
- * Methods: `start()`, `prefetch()`. Events (bubbling, composed): `meld-repair-outcome`,
- * `meld-repair-state`, `meld-repair-event`, `meld-repair-error`, and `meld-repair-action`
+ * Methods: `start(options?)` (RepairFlow's start options, e.g. Fix all's `progress`),
+ * `prefetch()`. Events (bubbling, composed): `meld-repair-outcome`, `meld-repair-state`, `meld-repair-event`, `meld-repair-error`, and `meld-repair-action`
  * (`{ action, connectionId, decision }`) when the customer asks for what only the app can do:
  * `new_connection` (link again), `contact_institution` (check again).
- * Attribute `theme`: `light`, `dark`, or (default) the `prefers-color-scheme`. With `status-url`
- * (or the `fetchConnection` property) a completed repair is followed back to health
- * (`follow-interval`, `follow-timeout`), each fresh connection fired as `connectionupdate`.
+ * Attribute `theme`: `light`, `dark`, or (default) the `prefers-color-scheme`, for the card and
+ * the modal it opens. With `status-url` (or the `fetchConnection` property) a completed repair,
+ * or one whose window was lost, is followed back to health (`follow-interval`,
+ * `follow-timeout`), each fresh connection fired as `connectionupdate`.
  */
 export class MeldConnectionStatus extends Base {
   static observedAttributes = ["connection", ...FLOW_ATTRIBUTES];
