@@ -182,10 +182,11 @@ export class MeldConnections extends Base {
     const outcomes = [];
     try {
       const queue = (this.#triage?.items ?? []).filter((item) => item.decision.openWidget).map((item) => item.decision.connectionId);
-      for (const id of queue) {
+      for (const [at, id] of queue.entries()) {
         const card = this.#rows.get(id)?.firstChild;
         if (!card?.decision?.openWidget) continue; // healthy by now
-        const outcome = await card.start();
+        // The modal says which one of how many ("Reconnecting 1 of 3: …").
+        const outcome = await card.start({ progress: { count: at + 1, total: queue.length } });
         outcomes.push(outcome);
         if (outcome.status !== "completed" && outcome.status !== "not_needed") break;
       }

@@ -8,6 +8,7 @@ import type {
   MeldRepairError,
   RepairFlow,
   RepairOutcome,
+  StartOptions,
   WidgetEvent,
 } from "./index.js";
 
@@ -122,8 +123,11 @@ export declare class MeldConnectionStatus extends HTMLElement {
   readonly state: MeldConnectionStatusState;
   /** Why the connection cannot be shown, or null. */
   readonly error: MeldRepairError | null;
-  /** Runs the repair; resolves with the outcome (also fired as `meld-repair-outcome`). */
-  start(): Promise<RepairOutcome>;
+  /**
+   * Runs the repair, its modal in the element's `theme`; `options` as RepairFlow's (`progress`).
+   * Resolves with the outcome (also fired as `meld-repair-outcome`).
+   */
+  start(options?: StartOptions): Promise<RepairOutcome>;
   /** Gets the token ahead of the click; resolves true when one is ready, never rejects. */
   prefetch(): Promise<boolean>;
 

@@ -52,13 +52,14 @@ const Base = HAS_DOM ? HTMLElement : class {};
 /**
  * `<meld-connection-status connection='{"id":…,"status":…}' token-url="/api/meld/repair">`.
  * Properties: `connection`, `flow`; read-only `decision`, `explanation`, `state`, `error`.
- * Methods: `start()`, `prefetch()`. Events (bubbling, composed): `meld-repair-outcome`,
- * `meld-repair-state`, `meld-repair-event`, `meld-repair-error`, and `meld-repair-action`
+ * Methods: `start(options?)` (RepairFlow's start options, e.g. Fix all's `progress`),
+ * `prefetch()`. Events (bubbling, composed): `meld-repair-outcome`, `meld-repair-state`, `meld-repair-event`, `meld-repair-error`, and `meld-repair-action`
  * (`{ action, connectionId, decision }`) when the customer asks for what only the app can do:
  * `new_connection` (link again), `contact_institution` (check again).
- * Attribute `theme`: `light`, `dark`, or (default) the `prefers-color-scheme`. With `status-url`
- * (or the `fetchConnection` property) a completed repair is followed back to health
- * (`follow-interval`, `follow-timeout`), each fresh connection fired as `connectionupdate`.
+ * Attribute `theme`: `light`, `dark`, or (default) the `prefers-color-scheme`, for the card and
+ * the modal it opens. With `status-url` (or the `fetchConnection` property) a completed repair,
+ * or one whose window was lost, is followed back to health (`follow-interval`,
+ * `follow-timeout`), each fresh connection fired as `connectionupdate`.
  */
 export class MeldConnectionStatus extends Base {
   static observedAttributes = ["connection", ...FLOW_ATTRIBUTES];
@@ -227,10 +228,11 @@ export class MeldConnectionStatus extends Base {
 
   /**
    * Runs the repair of the connection through the flow (the injected one, or one built from the
-   * attributes). Resolves with the outcome (also fired as `meld-repair-outcome`); rejects when
+   * attributes), its modal in the element's `theme`; `options` are RepairFlow's start options
+   * (`progress`). Resolves with the outcome (also fired as `meld-repair-outcome`); rejects when
    * it cannot start (also fired as `meld-repair-error`).
    */
-  start() {
+  start(options) {
     const connection = this.#connection;
     if (connection === null || this.#error !== null) {
       const error = this.#error ?? new MeldRepairError("INVALID_CONNECTION", "no connection to repair: set the connection property or attribute");
@@ -246,7 +248,8 @@ export class MeldConnectionStatus extends Base {
     let promise;
     try {
       flow = this.#activeFlow();
-      promise = flow.start(connection);
+      const theme = this.getAttribute("theme");
+      promise = flow.start(connection, { theme: theme === "light" || theme === "dark" ? theme : undefined, ...options });
     } catch (error) {
       this.#failToStart(error);
       return Promise.reject(error);
@@ -430,7 +433,9 @@ export class MeldConnectionStatus extends Base {
     const sameId = previousId !== null && previousId === (this.#decision?.connectionId ?? null);
     const decision = this.#decision;
     const settled = decision && !decision.openWidget && decision.action !== "wait";
-    const repaired = sameId && this.#state === "completed";
+    // A lost window may have finished the repair (COOP cut the link): the connection tells.
+    const lost = sameId && this.#outcome?.code === "repair_window_lost";
+    const repaired = sameId && (this.#state === "completed" || lost);
     // Back to health after a repair: said once in the live region (and kept when set again).
     this.#healed = sameId && settled && (repaired || this.#healed);
     // Meld keeps the old status until aggregation ends (reference §4.2): until the bound passes,
@@ -439,9 +444,11 @@ export class MeldConnectionStatus extends Base {
     // A new connection (a webhook said more) starts over, unless a repair is running.
     if (!this.#running() && this.#state !== "idle" && !updating) {
       this.#state = "idle";
-      // The app's new connection ends the pending success; a cancel's note stays for the same one.
-      if (!sameId || this.#outcome?.code !== "repair_cancelled") this.#outcome = null;
+      // The app's new connection ends the pending success; a cancel's or a lost window's note stays for the same one.
+      if (!sameId || !/^repair_(cancelled|window_lost)$/.test(this.#outcome?.code)) this.#outcome = null;
     }
+    // ... the lost window's until the connection comes back settled.
+    if (lost && settled) this.#outcome = null;
     this.#render();
     this.#reportError();
   }

@@ -242,8 +242,8 @@ export interface Advice {
  */
 export type CopyCode =
   | "repair_completed" | "repair_still_updating" | "repair_cancelled" | "repair_window_lost" | "repair_failed" | "repair_failed_popup" | "repair_failed_final"
-  | "repair_not_needed" | "connection_unavailable" | "dialog" | "close" | "busy" | "window_open"
-  | "severity_error" | "severity_warning" | "severity_info" | "severity_optional" | "severity_success";
+  | "repair_not_needed" | "connection_unavailable" | "dialog" | "dialog_progress" | "close" | "busy" | "window_open"
+  | "severity_error" | "severity_warning" | "severity_info" | "severity_optional" | "severity_success" | "severity_updating";
 
 export interface CopyOptions {
   locale?: string;
@@ -500,9 +500,17 @@ export type RepairOutcome =
   | { status: "cancelled"; connectionId: string; decision: Decision; metadata: null; reason: "customer_closed" | "window_lost" | "app_closed" | "page_hidden"; error: null; dataArrivesByWebhook: false; note: null }
   | { status: "failed"; connectionId: string; decision: Decision; metadata: null; reason: null; error: MeldRepairError; dataArrivesByWebhook: false; note: null }
   | { status: "not_needed"; connectionId: string | null; decision: Decision };
-// With statusUrl or fetchConnection, a completed outcome has `followUp`, resolving with how the
-// follow-up ended.
+// With statusUrl or fetchConnection, a completed outcome (and a cancelled one whose reason is
+// `window_lost`) has `followUp`, resolving with how the follow-up ended.
 export type FollowedOutcome = RepairOutcome & { followUp?: Promise<FollowResult> };
+
+/** `start()`'s second argument: how the built-in modal looks. Another shape of either rejects `INVALID_OPTIONS`. */
+export interface StartOptions {
+  /** The modal's scheme; left out, it follows `prefers-color-scheme`. */
+  theme?: "light" | "dark";
+  /** One of a series (Fix all): the modal's title says "Reconnecting {count} of {total}: …" (`dialog_progress`). */
+  progress?: { count: number; total: number };
+}
 
 export interface RepairFlowEventMap {
   /** The state changed; `detail` is the new state (as `onStateChange`). */
@@ -529,7 +537,7 @@ export class RepairFlow extends EventTarget {
   /** Gets and caches the token ahead of the click; resolves true when one is ready, never rejects. */
   prefetch(connection: Connection): Promise<boolean>;
   /** Decides, fetches the token, shows the widget; resolves exactly once. */
-  start(connection: Connection): Promise<FollowedOutcome>;
+  start(connection: Connection, options?: StartOptions): Promise<FollowedOutcome>;
   /** Whether a repaired connection is being followed back to health. */
   readonly following: boolean;
   /** Force-closes the running session; it resolves `cancelled` with reason `app_closed`. */

@@ -67,6 +67,21 @@ function readOptions(options) {
   };
 }
 
+/** `start()`'s second argument, checked: `{ theme, progress }` (own properties only). */
+function readStartOptions(options = {}) {
+  if (options === null || typeof options !== "object") throw invalidOption("start options must be an object");
+  // Object(): a progress that is not an object reads as one with no fields, refused below.
+  const own = (object, name) => (Object.hasOwn(Object(object), name) ? object[name] : undefined);
+  const theme = own(options, "theme");
+  const progress = own(options, "progress");
+  if (theme !== undefined && theme !== "light" && theme !== "dark") throw invalidOption('theme must be "light" or "dark"');
+  if (progress === undefined) return { theme };
+  const count = own(progress, "count");
+  const total = own(progress, "total");
+  if (!Number.isInteger(count) || !Number.isInteger(total) || count < 1 || count > total) throw invalidOption("progress must be { count, total } with 1 <= count <= total");
+  return { theme, progress: { count, total } };
+}
+
 function describe(value) {
   return typeof value === "string" ? JSON.stringify(value.slice(0, 40)) : typeof value;
 }
@@ -202,12 +217,16 @@ export class RepairFlow extends EventTarget {
    * Repairs `connection`: decides first (resolving `{ status: "not_needed" }` when the widget
    * is not the answer), gets the token from the app's backend, shows the widget, and resolves
    * exactly once with `completed`, `cancelled` or `failed`. A second call for the same
-   * connection while a session runs returns the same promise.
+   * connection while a session runs returns the same promise. `options.theme` ("light" or
+   * "dark") is the modal's scheme (else `prefers-color-scheme`); `options.progress` (`{ count,
+   * total }`, Fix all's) makes its title say which one of how many.
    */
-  start(connection) {
+  start(connection, options) {
     let decision;
+    let look;
     try {
       decision = decide(connection);
+      look = readStartOptions(options);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -239,9 +258,9 @@ export class RepairFlow extends EventTarget {
     const session = { connectionId, promise: null };
     this.#session = session;
     const running = this.#loaded
-      ? this.#loaded.start(connection, decision, reserved, institutionName)
+      ? this.#loaded.start(connection, decision, reserved, institutionName, look)
       : this.#driver.then(
-        (driver) => driver.start(connection, decision, reserved, institutionName),
+        (driver) => driver.start(connection, decision, reserved, institutionName, look),
         (error) => {
           if (this.#session === session) this.#session = null;
           if (reserved && !reserved.closed) reserved.close();
@@ -255,11 +274,13 @@ export class RepairFlow extends EventTarget {
   /**
    * After `completed`, with `statusUrl` or `fetchConnection`: follows the connection back to
    * health (js/follow.js), a `connectionupdate` event per fresh connection and `followend` at
-   * the end; the outcome gains `followUp`, resolving with how it ended.
+   * the end; the outcome gains `followUp`, resolving with how it ended. After `window_lost` too:
+   * the customer may have finished in the window the opener lost (COOP), and only the
+   * connection can tell.
    */
   #followUp(outcome) {
     const follow = this.#options.follow;
-    if (!follow || outcome.status !== "completed" || this.#destroyed) return outcome;
+    if (!follow || (outcome.status !== "completed" && outcome.reason !== "window_lost") || this.#destroyed) return outcome;
     this.#following?.abort();
     const controller = (this.#following = new AbortController());
     const onUpdate = (update) => this.dispatchEvent(new CustomEvent("connectionupdate", { detail: update }));

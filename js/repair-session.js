@@ -45,11 +45,12 @@ export class RepairSession {
 
   /**
    * Runs one session to its one outcome; `reserved` is the window reserved in the click,
-   * `institutionName` the name the face read (once: a getter may not answer twice).
+   * `institutionName` the name the face read (once: a getter may not answer twice), `look` the
+   * start options the face checked (`theme`, `progress`) for the modal.
    */
-  start(connection, decision, reserved, institutionName) {
+  start(connection, decision, reserved, institutionName, look) {
     return new Promise((resolve) => {
-      const session = { connection, connectionId: decision.connectionId, decision, institutionName, resolve, reserved, cleanup: [] };
+      const session = { connection, connectionId: decision.connectionId, decision, institutionName, look, resolve, reserved, cleanup: [] };
       this.#session = session;
       const onPageHide = () => this.#feed(session, "page_hidden", { reason: "page_hidden" });
       globalThis.addEventListener?.("pagehide", onPageHide); // absent on a server: nothing to hide there
@@ -172,6 +173,7 @@ export class RepairSession {
       height: options.height,
       copy: options.copy,
       institutionName: session.institutionName,
+      ...session.look,
       onCustomerClose: (reason) => this.#feed(session, "customer_closed", { reason }),
     });
   }

@@ -3,7 +3,7 @@
 // (js/render-status.js) writes the same TREE, CSS and view as a declarative shadow root. So the
 // server's HTML is the element's own markup, and upgrading it changes nothing on screen.
 
-export const ICONS = { error: "✕", warning: "!", info: "i", success: "✓", optional: "+" };
+export const ICONS = { error: "✕", warning: "!", info: "i", success: "✓", optional: "+", updating: "↻" };
 
 // Tones per scheme, each ≥ 4.5:1 against its surface (tests/e2e/a11y.test.mjs measures them);
 // the app's custom properties win over both.
@@ -97,10 +97,12 @@ export const TREE = ["div", { part: "card", class: "card" }, "card", [
  * `healed` whether the connection just came back healthy after a repair (said once).
  */
 export function statusView({ explanation, state, outcome, running, lang, copy, healed }) {
-  // After a completed repair the stale connection is not shown: success until the app hands over the new one.
-  const shown = state === "completed" && outcome ? outcome : explanation;
-  // An info card that asks for something (link again, add accounts) is optional, not "for your information".
-  const badge = shown.severity === "info" && shown.actionLabel !== null ? "optional" : shown.severity;
+  // After a completed repair the stale connection is not shown: success until the app hands over
+  // the new one; after a lost window, what may have happened there, until it comes back settled.
+  const shown = outcome && (state === "completed" || outcome.code === "repair_window_lost") ? outcome : explanation;
+  // An info card that asks for something (link again, add accounts) is optional, not "for your
+  // information"; a pending success is updating (in progress, the info tone), not yet connected.
+  const badge = shown.code === "repair_completed" ? "updating" : shown === explanation && shown.severity === "info" && shown.actionLabel !== null ? "optional" : shown.severity;
   const failed = state === "failed" && outcome !== null;
   const busy = state === "fetching_token";
   const active = running || busy || state === "open";
@@ -110,12 +112,12 @@ export function statusView({ explanation, state, outcome, running, lang, copy, h
   const note =
     busy ? copy("busy")
     : state === "open" ? copy("window_open")
-    : state === "completed" && outcome ? `${outcome.title}. ${outcome.message}`
+    : shown === outcome ? `${outcome.title}. ${outcome.message}`
     : healed ? explanation.title
     : outcome && !failed ? outcome.title
     : "";
   return {
-    card: { hidden: null, "data-state": state, "data-severity": shown.severity, lang: lang === shown.locale ? null : shown.locale },
+    card: { hidden: null, "data-state": state, "data-severity": badge === "updating" ? "info" : shown.severity, lang: lang === shown.locale ? null : shown.locale },
     icon: { text: ICONS[badge] ?? ICONS.info },
     severity: { text: copy(`severity_${badge}`) },
     title: { text: shown.title },
@@ -127,6 +129,6 @@ export function statusView({ explanation, state, outcome, running, lang, copy, h
       "aria-busy": busy ? "true" : null,
       text: busy ? copy("busy") : noButton ? "" : label ?? explanation.actionLabel ?? "",
     },
-    status: { class: busy || state === "completed" || healed ? "status quiet" : "status", text: note },
+    status: { class: busy || shown === outcome || healed ? "status quiet" : "status", text: note },
   };
 }

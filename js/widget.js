@@ -4,12 +4,23 @@
 
 /**
  * The modal's words, from the status page's catalog (`copy` is explainCopy bound to the flow's
- * locale, js/repair-flow.js): the same locale chain and defineCopy as every other text.
+ * locale, js/repair-flow.js): the same locale chain and defineCopy as every other text. One of a
+ * series (Fix all's `progress`) says which one of how many.
  */
-function labels(copy, institutionName) {
+function labels(copy, institutionName, progress) {
   const close = copy("close");
-  return { close: close.title, lang: close.locale, title: copy("dialog", institutionName).title };
+  if (!progress) return { close: close.title, lang: close.locale, title: copy("dialog", institutionName).title };
+  const title = copy("dialog_progress", institutionName).title;
+  // The markers are filled around the name, never in it.
+  const fill = (piece) => piece.replaceAll("{count}", progress.count).replaceAll("{total}", progress.total);
+  return { close: close.title, lang: close.locale, title: institutionName ? title.split(institutionName).map(fill).join(institutionName) : fill(title) };
 }
+
+/** Our chrome's colours per scheme (the widget inside is Meld's page): text and Close ≥ 4.5:1. */
+const PALETTES = {
+  light: { backdrop: "rgba(15, 23, 42, 0.55)", surface: "#fff", text: "#0f172a", border: "#cbd5e1", edge: "transparent" },
+  dark: { backdrop: "rgba(0, 0, 0, 0.7)", surface: "#161b26", text: "#f5f7fa", border: "#667085", edge: "#344054" },
+};
 
 function styled(element, styles) {
   Object.assign(element.style, styles);
@@ -39,11 +50,11 @@ export function reserveWindow(mode, width, height) {
  * customer dismisses the modal (close button, Escape: `customer_closed`) or a popup or tab
  * reads closed (`window_lost`).
  */
-export function showWidget({ mode, url, reserved, container, width, height, copy, institutionName, onCustomerClose }) {
+export function showWidget({ mode, url, reserved, container, width, height, copy, institutionName, theme, progress, onCustomerClose }) {
   if (mode === "popup" || mode === "tab") return showInWindow(reserved, url, () => onCustomerClose("window_lost"));
   const dismissed = () => onCustomerClose("customer_closed");
-  const text = labels(copy, institutionName);
-  return container ? showInContainer(container, url, width, height, text) : showInModal(url, width, height, text, dismissed);
+  const text = labels(copy, institutionName, progress);
+  return container ? showInContainer(container, url, width, height, text) : showInModal(url, width, height, text, theme, dismissed);
 }
 
 function frame(url, width, height, title) {
@@ -66,7 +77,11 @@ let modalCount = 0;
 /** Closes the modal on screen, whichever copy of this module opened it: one per page. */
 const OPEN_MODAL = Symbol.for("meld-repair.modal");
 
-function showInModal(url, width, height, text, onCustomerClose) {
+/**
+ * The modal, in `theme` ("light" or "dark", as the element that opened it) or else the page's
+ * `prefers-color-scheme`, followed while it is open.
+ */
+function showInModal(url, width, height, text, theme, onCustomerClose) {
   // A second repair replaces the first (its session ends as the customer closing it).
   globalThis[OPEN_MODAL]?.();
   const previousFocus = document.activeElement;
@@ -74,12 +89,12 @@ function showInModal(url, width, height, text, onCustomerClose) {
 
   const backdrop = styled(document.createElement("div"), {
     position: "fixed", inset: "0", zIndex: "2147483000", display: "flex", alignItems: "center",
-    justifyContent: "center", background: "rgba(15, 23, 42, 0.55)", overscrollBehavior: "contain",
+    justifyContent: "center", overscrollBehavior: "contain",
   });
   backdrop.setAttribute("data-meld-repair-modal", "");
   const dialog = styled(document.createElement("div"), {
-    background: "#fff", borderRadius: "12px", boxShadow: "0 20px 50px rgba(0,0,0,.3)", colorScheme: "light",
-    maxWidth: "100vw", maxHeight: "100vh", overflow: "auto", font: "15px system-ui, sans-serif", color: "#0f172a",
+    borderRadius: "12px", boxShadow: "0 20px 50px rgba(0,0,0,.3)", borderWidth: "1px", borderStyle: "solid", paddingBottom: "8px",
+    maxWidth: "100vw", maxHeight: "100vh", overflow: "auto", font: "15px system-ui, sans-serif",
   });
   dialog.setAttribute("role", "dialog");
   dialog.setAttribute("aria-modal", "true");
@@ -88,7 +103,7 @@ function showInModal(url, width, height, text, onCustomerClose) {
   // Sticky: at 200% zoom the dialog scrolls, and the way out must stay in view.
   const header = styled(document.createElement("div"), {
     display: "flex", alignItems: "center", justifyContent: "space-between", gap: "12px", padding: "8px 8px 8px 16px",
-    position: "sticky", top: "0", background: "#fff",
+    position: "sticky", top: "0",
   });
   const title = styled(document.createElement("h2"), { font: "600 16px system-ui, sans-serif", margin: "0" });
   title.id = titleId;
@@ -97,7 +112,7 @@ function showInModal(url, width, height, text, onCustomerClose) {
   // page (keys stay in the cross-origin frame), and this button is the way out.
   const closeButton = styled(document.createElement("button"), {
     font: "600 15px system-ui, sans-serif", display: "inline-flex", alignItems: "center", gap: "6px",
-    border: "1px solid #cbd5e1", background: "#fff", cursor: "pointer", padding: "6px 12px", borderRadius: "8px", color: "inherit",
+    borderWidth: "1px", borderStyle: "solid", cursor: "pointer", padding: "6px 12px", borderRadius: "8px", color: "inherit",
   });
   closeButton.type = "button";
   closeButton.setAttribute("aria-label", text.close); // the visible word, so selectors and speech agree
@@ -105,7 +120,8 @@ function showInModal(url, width, height, text, onCustomerClose) {
   cross.setAttribute("aria-hidden", "true");
   cross.textContent = "×";
   closeButton.append(cross, text.close);
-  const iframe = styled(frame(url, width, height, text.title), { margin: "0 auto" }); // centred under a long title
+  // Centred under a long title; rounded, so that Meld's light page sits in a dark frame as a card.
+  const iframe = styled(frame(url, width, height, text.title), { margin: "0 auto", borderRadius: "8px" });
   // Tab past the widget's last field lands here and wraps to Close; Shift+Tab before Close, to the widget.
   const sentinel = (target) => {
     const stop = document.createElement("span");
@@ -113,6 +129,19 @@ function showInModal(url, width, height, text, onCustomerClose) {
     stop.addEventListener("focus", () => target().focus());
     return stop;
   };
+
+  const media = globalThis.matchMedia?.("(prefers-color-scheme: dark)");
+  const paint = () => {
+    const scheme = theme ?? (media?.matches ? "dark" : "light");
+    const colors = PALETTES[scheme];
+    styled(backdrop, { background: colors.backdrop });
+    // The scheme also for the browser's own drawing (focus rings, scrollbars).
+    styled(dialog, { background: colors.surface, color: colors.text, borderColor: colors.edge, colorScheme: scheme });
+    styled(header, { background: colors.surface });
+    styled(closeButton, { background: colors.surface, borderColor: colors.border });
+  };
+  paint();
+  if (!theme) media?.addEventListener("change", paint);
 
   header.append(title, closeButton);
   dialog.append(sentinel(() => iframe), header, iframe, sentinel(() => closeButton));
@@ -147,6 +176,7 @@ function showInModal(url, width, height, text, onCustomerClose) {
       if (globalThis[OPEN_MODAL] === replaced) delete globalThis[OPEN_MODAL];
       document.removeEventListener("keydown", onKeyDown, true);
       document.removeEventListener("focusin", onFocusIn, true);
+      media?.removeEventListener("change", paint);
       backdrop.remove();
       for (const child of madeInert) child.inert = false;
       root.style.overflow = overflow;

@@ -1,4 +1,5 @@
-// Screenshots of <meld-connection-status> in every state, light and dark, en and es, and as
+// Screenshots of <meld-connection-status> in every state (a lost popup window included), light
+// and dark, en and es, the modal over it (in the page's scheme), and as
 // renderConnectionStatus serves it with JavaScript off, and of <meld-connections> fixing,
 // following a repair back to health and past its bound, into docs/screenshots/ (linked from the
 // README). Headless Chromium over the simulator, as the e2e tests run it.
@@ -54,6 +55,7 @@ async function board(page, lang) {
       e.setAttribute("follow-timeout", "300");
       e.fetchConnection = async () => byId.conn_repairing_institution; // Meld still aggregating
     });
+    add("Window lost: a popup cut off by its bank's COOP", byId.conn_interactive_refresh, (e) => e.setAttribute("mode", "popup"));
     return true;
   }, lang);
 }
@@ -84,6 +86,17 @@ for (const scheme of ["light", "dark"]) {
     };
     await complete(9, () => page.screenshot({ path: `${out}modal-${lang}-${scheme}.png` }));
     await complete(11);
+    // A popup whose bank page sends COOP same-origin: the opener loses it (window_lost).
+    const lostCard = page.locator("#board figure:nth-child(12) meld-connection-status");
+    await lostCard.evaluate((e) => e.setAttribute("allowed-widget-origins", new URLSearchParams(location.search).get("widgetOrigin")));
+    await lostCard.evaluate((e) => e.setAttribute("allow-insecure-loopback", ""));
+    const popupOpened = page.waitForEvent("popup");
+    await lostCard.getByRole("button").click();
+    const popup = await popupOpened;
+    await popup.locator('body[data-screen="login"]').waitFor();
+    await popup.goto(`${sim.widgetOrigin}/bank.html`);
+    await page.waitForFunction(() => document.querySelector("#board figure:nth-child(12) meld-connection-status").state === "cancelled");
+    await popup.close();
     const still = explainCopy("repair_still_updating", { locale: lang, institutionName: "Tattersall Federal Credit Union" }).title;
     await page.waitForFunction((title) => document.querySelector("#board figure:nth-child(11) meld-connection-status").shadowRoot.querySelector('[part~="title"]').textContent === title, still);
     await page.mouse.move(0, 0);

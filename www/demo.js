@@ -377,7 +377,7 @@ function main(api) {
       el(
         "div",
         { class: "demo-expl", lang },
-        severityBadge(shown.severity, api, lang, shown.actionLabel),
+        severityBadge(shown.severity, api, lang, shown.actionLabel, shown.code),
         el("p", { class: "expl-title", "data-field": "title" }, shown.title),
         el("p", { class: "expl-message", "data-field": "message" }, shown.message),
       ),

@@ -19,21 +19,23 @@ export function el(tag, attrs = {}, ...children) {
 /** Text for screen readers only. */
 export const hidden = (text) => el("span", { class: "visually-hidden" }, text);
 
-const ICONS = { error: "✕", warning: "!", info: "i", success: "✓", optional: "+" };
+const ICONS = { error: "✕", warning: "!", info: "i", success: "✓", optional: "+", updating: "↻" };
 
 /**
  * An explanation's severity as icon and word, not colour alone; the word in the customer's
  * language from the package (`explainCopy("severity_error", { locale })`: "Action needed").
- * Given the card's action label, an info card that asks for something reads "Optional", as
- * <meld-connection-status> shows it.
+ * Given the card's action label, an info card that asks for something reads "Optional", and
+ * given its code, a repair's pending success reads "Updating" (in the info tone), as
+ * <meld-connection-status> shows them.
  */
-export function severityBadge(severity, api, locale, actionLabel = null) {
-  const word = severity === "info" && actionLabel ? "optional" : severity;
+export function severityBadge(severity, api, locale, actionLabel = null, code = null) {
+  const word = code === "repair_completed" ? "updating" : severity === "info" && actionLabel ? "optional" : severity;
   const label = api.explainCopy(`severity_${word}`, { locale }).title;
   const icon = ICONS[word] ?? "?";
+  const tone = word === "updating" ? "info" : severity;
   return el(
     "span",
-    { class: `badge badge-${ICONS[severity] ? severity : "unknown"}`, "data-field": "severity", "data-value": severity, lang: locale },
+    { class: `badge badge-${ICONS[tone] ? tone : "unknown"}`, "data-field": "severity", "data-value": severity, lang: locale },
     el("span", { class: "badge-icon", "aria-hidden": "true" }, icon),
     hidden("Severity: "),
     label,

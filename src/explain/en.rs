@@ -46,6 +46,8 @@ pub const EN: Locale = Locale {
         ("repair_not_needed",      "Nothing to reconnect",                  "{institution} doesn't need reconnecting right now.",                                None),
         ("connection_unavailable", "Connection status unavailable",         "We can't show the status of this connection right now. Please try again later.",   None),
         ("dialog",                 "Reconnect {institution}",               "", None),
+        // One of Fix all's repairs; the modal fills {count} and {total} (js/widget.js).
+        ("dialog_progress",        "Reconnecting {count} of {total}: {institution}", "", None),
         ("close",                  "Close",                                 "", None),
         ("busy",                   "Opening…",                              "", None),
         ("window_open",            "Finish in the window that opened",      "", None),
@@ -54,6 +56,7 @@ pub const EN: Locale = Locale {
         ("severity_info",          "For your information",                  "", None),
         ("severity_optional",      "Optional",                              "", None),
         ("severity_success",       "Connected",                             "", None),
+        ("severity_updating",      "Updating",                              "", None),
     ],
 };
 

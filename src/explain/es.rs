@@ -45,6 +45,7 @@ pub const ES: Locale = Locale {
         ("repair_not_needed",      "No hay nada que reconectar",                   "{institution} no necesita reconectarse en este momento.",                                 None),
         ("connection_unavailable", "Estado de la conexión no disponible",          "No podemos mostrar el estado de esta conexión en este momento. Inténtalo más tarde.",     None),
         ("dialog",                 "Vuelve a conectar {institution}",              "", None),
+        ("dialog_progress",        "Reconectando {count} de {total}: {institution}", "", None),
         ("close",                  "Cerrar",                                       "", None),
         ("busy",                   "Abriendo…",                                    "", None),
         ("window_open",            "Termina en la ventana que se abrió",           "", None),
@@ -53,6 +54,7 @@ pub const ES: Locale = Locale {
         ("severity_info",          "Para tu información",                          "", None),
         ("severity_optional",      "Opcional",                                     "", None),
         ("severity_success",       "Conectado",                                    "", None),
+        ("severity_updating",      "Actualizando",                                 "", None),
     ],
 };
 

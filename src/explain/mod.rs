@@ -38,6 +38,7 @@ pub const COPY_CODES: &[(&str, Severity)] = &[
     ("repair_not_needed", Severity::Success),
     ("connection_unavailable", Severity::Info),
     ("dialog", Severity::Info),
+    ("dialog_progress", Severity::Info),
     ("close", Severity::Info),
     ("busy", Severity::Info),
     ("window_open", Severity::Info),
@@ -46,6 +47,7 @@ pub const COPY_CODES: &[(&str, Severity)] = &[
     ("severity_info", Severity::Info),
     ("severity_optional", Severity::Info),
     ("severity_success", Severity::Success),
+    ("severity_updating", Severity::Info),
 ];
 
 /// A copy code as the table's own string, with its severity; `None` for any other text.

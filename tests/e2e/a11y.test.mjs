@@ -6,6 +6,7 @@
 // and is left out of the audits.
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
+import { isDeepStrictEqual } from "node:util";
 import { explainOutcome } from "meld-repair";
 import { axeViolations, launchBrowser, logIn, openPage, startSim, WIDGET } from "./harness.mjs";
 
@@ -33,6 +34,17 @@ async function waitForConfig(check) {
   for (let i = 0; i < 50 && !check(sim.setConfig({})); i++) await new Promise((resolve) => setTimeout(resolve, 20));
   assert.ok(check(sim.setConfig({})), "the demo set /__sim/config");
 }
+
+/** The modal chrome's colours per scheme (the widget inside is Meld's page, not ours). */
+const PALETTE = {
+  light: { dialog: "rgb(255, 255, 255)", text: "rgb(15, 23, 42)", close: "rgb(255, 255, 255)", scheme: "light" },
+  dark: { dialog: "rgb(22, 27, 38)", text: "rgb(245, 247, 250)", close: "rgb(22, 27, 38)", scheme: "dark" },
+};
+const modalColours = (page) => page.evaluate((sel) => {
+  const dialog = document.querySelector(`${sel} [role="dialog"]`);
+  const style = getComputedStyle(dialog);
+  return { dialog: style.backgroundColor, text: style.color, close: getComputedStyle(dialog.querySelector("button")).backgroundColor, scheme: style.colorScheme };
+}, MODAL);
 
 const live = (id) => `#live > meld-connection-status[data-connection-id="${id}"]`;
 
@@ -86,6 +98,7 @@ for (const scheme of ["light", "dark"]) {
       await page.locator(live("conn_login_required")).getByRole("button").click();
       await page.locator(`${MODAL} ${WIDGET}`).waitFor();
       assert.equal(await page.locator(`${MODAL} [role="dialog"]`).getAttribute("lang"), lang);
+      assert.deepEqual(await modalColours(page), PALETTE[scheme], "the modal's chrome follows the scheme");
       await assertAccessible(page, "open");
       await logIn(page);
       await page.waitForFunction((sel) => document.querySelector(sel).state === "completed", live("conn_login_required"));
@@ -198,6 +211,44 @@ test("the modal: page inert and not scrolling, Tab stays inside, visible Close, 
   await page.locator(MODAL).waitFor({ state: "detached" });
   const after = await page.evaluate(() => ({ mainInert: document.querySelector("main").inert, overflow: document.documentElement.style.overflow }));
   assert.deepEqual(after, { mainInert: false, overflow: "" });
+  assert.deepEqual(await session.problems(), []);
+  await session.close();
+});
+
+test("the modal takes the element's theme over the page's scheme, and follows the scheme while open when there is none; zero axe violations", async () => {
+  const session = await openElementPage({ scheme: "light", width: 375, height: 812 });
+  const { page } = session;
+  const open = async (theme) => {
+    await page.evaluate(([sel, theme]) => (theme ? document.querySelector(sel).setAttribute("theme", theme) : document.querySelector(sel).removeAttribute("theme")), [live("conn_login_required"), theme]);
+    await page.locator(live("conn_login_required")).getByRole("button").click();
+    await page.locator(`${MODAL} ${WIDGET}`).waitFor();
+  };
+  const close = async () => {
+    await page.locator(`${MODAL} [role="dialog"] button`).click();
+    await page.locator(MODAL).waitFor({ state: "detached" });
+  };
+  // A scheme change reaches the page's media listeners at its next frame.
+  const settledColours = async (expected) => {
+    for (let i = 0; i < 20 && !isDeepStrictEqual(await modalColours(page), expected); i++) await page.waitForTimeout(25);
+    return modalColours(page);
+  };
+  await open("dark"); // a light page, a dark element: its modal is dark
+  assert.deepEqual(await modalColours(page), PALETTE.dark, "theme=dark");
+  await assertAccessible(page, "theme=dark on a light page, modal open");
+  await page.emulateMedia({ colorScheme: "dark" });
+  await close();
+  await open("light"); // a dark page, a light element
+  assert.deepEqual(await modalColours(page), PALETTE.light, "theme=light");
+  await page.emulateMedia({ colorScheme: "light" });
+  await page.waitForTimeout(100);
+  assert.deepEqual(await modalColours(page), PALETTE.light, "a theme stays put");
+  await close();
+  await open(null); // no theme: the scheme, followed while open
+  assert.deepEqual(await modalColours(page), PALETTE.light, "no theme, light");
+  await page.emulateMedia({ colorScheme: "dark" });
+  assert.deepEqual(await settledColours(PALETTE.dark), PALETTE.dark, "no theme, turned dark");
+  await assertAccessible(page, "scheme turned dark, modal open");
+  await close();
   assert.deepEqual(await session.problems(), []);
   await session.close();
 });

@@ -80,14 +80,25 @@ test("one summary, a list under a heading, by urgency, the duplicate folded into
   await session.close();
 });
 
-test("Fix all repairs one at a time, each followed back to ACTIVE; a cancel stops the chain", async () => {
+/** The open modal's title and what names the dialog. */
+const modalTitle = (page) => page.evaluate(() => {
+  const dialog = document.querySelector('[data-meld-repair-modal] [role="dialog"]');
+  return { title: dialog.querySelector("h2").textContent, names: document.getElementById(dialog.getAttribute("aria-labelledby")).textContent, lang: dialog.lang };
+});
+
+test("Fix all repairs one at a time, each followed back to ACTIVE, its modal saying which one of how many; a cancel stops the chain", async () => {
   const session = await openBanks("&follow-interval=100&follow-timeout=10000");
   const { page } = session;
   await page.evaluate(() => document.getElementById("banks").shadowRoot.querySelector('[part~="fix-all"]').click());
+  await page.frameLocator(WIDGET).locator('body[data-screen="login"]').waitFor();
+  const first = "Reconnecting 1 of 3: First Platypus Bank";
+  assert.equal(explainCopy("dialog_progress", { institutionName: "First Platypus Bank" }).title, "Reconnecting {count} of {total}: First Platypus Bank");
+  assert.deepEqual(await modalTitle(page), { title: first, names: first, lang: "en" });
   await logIn(page); // conn_login_required
   await page.waitForFunction(() => window.meldConnectionsEvents.some((e) => e.type === "meld-repair-outcome"));
   // The next one opens only after the first completed: one session at a time.
   await page.frameLocator(WIDGET).locator('body[data-screen="login"]').waitFor();
+  assert.deepEqual(await modalTitle(page), { title: "Reconnecting 2 of 3: Tartan Bank", names: "Reconnecting 2 of 3: Tartan Bank", lang: "en" });
   assert.deepEqual(await outcomes(page), [{ status: "completed", connectionId: "conn_login_required" }]);
   await page.locator(MODAL_CLOSE).click(); // cancel conn_token_expired
   await page.waitForFunction(() => window.meldConnectionsEvents.filter((e) => e.type === "meld-repair-outcome").length === 2);
@@ -109,6 +120,25 @@ test("Fix all repairs one at a time, each followed back to ACTIVE; a cancel stop
   // The card says it once in its live region, though both the list and the card set the connection.
   assert.deepEqual(await cardOf(page, "conn_login_required"), { state: "idle", severity: "success", title: explain(repaired).title, message: explain(repaired).message, button: null, status: explain(repaired).title });
   assert.ok(sim.meldApi.webhooks().some((event) => event.eventType === "BANK_LINKING_ACCOUNTS_UPDATED" && event.payload.connectionId === "conn_login_required"));
+  assert.deepEqual(await session.problems(), []);
+  await session.close();
+});
+
+test("Fix all in Spanish: the modal says which one of how many in Spanish; a repair of one card alone says only Reconnect", async () => {
+  const session = await openBanks();
+  const { page } = session;
+  await page.evaluate(() => document.getElementById("banks").setAttribute("lang", "es"));
+  await page.evaluate(() => document.getElementById("banks").shadowRoot.querySelector('[part~="fix-all"]').click());
+  await page.frameLocator(WIDGET).locator('body[data-screen="login"]').waitFor();
+  const first = "Reconectando 1 de 3: First Platypus Bank";
+  assert.deepEqual(await modalTitle(page), { title: first, names: first, lang: "es" });
+  await page.locator(MODAL_CLOSE).click();
+  await page.waitForFunction(() => !document.getElementById("banks").fixing);
+  await page.evaluate(() => void document.getElementById("banks").shadowRoot.querySelector("meld-connection-status").start());
+  await page.frameLocator(WIDGET).locator('body[data-screen="login"]').waitFor();
+  const alone = explainCopy("dialog", { locale: "es", institutionName: "First Platypus Bank" }).title;
+  assert.deepEqual(await modalTitle(page), { title: alone, names: alone, lang: "es" });
+  await page.locator(MODAL_CLOSE).click();
   assert.deepEqual(await session.problems(), []);
   await session.close();
 });

@@ -247,12 +247,14 @@ test("a full repair through the element: one backend request, live region, outco
   assert.equal(widgetEvents[0], "init");
   assert.equal(widgetEvents.at(-1), "connect_complete");
 
-  // Pending success: no error badge, no Reconnect, until the app hands over the new connection.
+  // Pending success: no error badge, no Reconnect, until the app hands over the new connection;
+  // its badge says "Updating" in the info tone (in progress), not yet "Connected".
   const pending = explainOutcome({ status: "completed" }, { institutionName: "First Platypus Bank" });
   const shown = await view(page, selector);
   assert.equal(shown.state, "completed");
-  assert.equal(shown.severity, "success");
-  assert.equal(shown.badge, `✓${LABEL.en.success}`);
+  assert.equal(shown.severity, "info");
+  assert.equal(shown.badge, `↻${explainCopy("severity_updating").title}`);
+  assert.equal(shown.badge, "↻Updating");
   assert.equal(shown.title, pending.title);
   assert.equal(shown.message, pending.message);
   assert.equal(shown.button, null);

@@ -7,7 +7,7 @@
 // tests/js/hardening.test.mjs and tests/js/traps-and-leaks.test.mjs.
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
-import { explainOutcome } from "meld-repair";
+import { explain, explainOutcome } from "meld-repair";
 import { launchBrowser, openPage, startSim } from "./harness.mjs";
 
 const SANDBOX = "/sandbox.html?csp=strict";
@@ -187,6 +187,73 @@ for (const mode of ["popup", "tab"]) test(`D7: a ${mode} whose page sends COOP s
   assert.equal(words("es").title, "Perdimos de vista la ventana");
   assert.equal(words("en").actionLabel, "Try again");
   assert.deepEqual(await page.evaluate(() => lab.states.A), ["fetching_token", "open", "cancelled"]);
+  assert.deepEqual(await problems(), []);
+});
+
+/**
+ * A <meld-connection-status> in popup mode on the lab page (`status-url` when `follow`), its
+ * repair taken by the customer to their bank's COOP page: the opener loses the window.
+ */
+async function loseTheWindow(page, follow) {
+  await page.evaluate(async ({ widgetOrigin, follow }) => {
+    await import("/pkg/element.js");
+    const element = document.createElement("meld-connection-status");
+    element.id = "card";
+    const attributes = { "token-url": "/api/meld/repair", mode: "popup", "allowed-widget-origins": widgetOrigin, "allow-insecure-loopback": "" };
+    if (follow) Object.assign(attributes, { "status-url": "/api/meld/connection", "follow-interval": "100", "follow-timeout": "20000" });
+    for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+    element.connection = lab.byId.conn_login_required;
+    window.updates = 0;
+    element.addEventListener("connectionupdate", () => window.updates++);
+    document.body.append(element);
+  }, { widgetOrigin: sim.widgetOrigin, follow });
+  const popupOpened = page.waitForEvent("popup");
+  await page.locator("#card").getByRole("button").click();
+  const popup = await popupOpened;
+  await popup.locator('body[data-screen="login"]').waitFor();
+  await popup.goto(`${sim.widgetOrigin}/bank.html`);
+  const lost = explainOutcome({ status: "cancelled", reason: "window_lost" }, { institutionName: "First Platypus Bank" });
+  await page.waitForFunction((title) => document.getElementById("card").shadowRoot.querySelector('[part~="title"]').textContent === title, lost.title);
+  return { popup, lost };
+}
+
+/** What the card shows. */
+const card = (page) => page.evaluate(() => {
+  const root = document.getElementById("card").shadowRoot;
+  const part = (name) => root.querySelector(`[part~="${name}"]`);
+  return { badge: part("badge").textContent, title: part("title").textContent, message: part("message").textContent, button: part("button").hidden ? null : part("button").textContent, status: part("status").textContent };
+});
+
+test("after window_lost with a status-url the element follows the connection: the lost-window card while Meld still says RECONNECT_REQUIRED, healthy once the repair finished in the cut-off window", async () => {
+  const { page, problems } = await openLab();
+  const { popup, lost } = await loseTheWindow(page, true);
+  const lostCard = { badge: "iFor your information", title: lost.title, message: lost.message, button: "Try again", status: `${lost.title}. ${lost.message}` };
+  // Looks that find the old status keep the card as it is (the customer may still be at their bank).
+  await page.waitForFunction(() => window.updates >= 2);
+  assert.deepEqual(await card(page), lostCard);
+  assert.equal(popup.isClosed(), false);
+  // The customer finishes there; Meld sets the connection ACTIVE; the next look ends it healthy.
+  sim.meldApi.completeRepair("conn_login_required");
+  const healthy = explain({ status: "ACTIVE", institutionName: "First Platypus Bank" });
+  await page.waitForFunction((title) => document.getElementById("card").shadowRoot.querySelector('[part~="title"]').textContent === title, healthy.title);
+  assert.deepEqual(await card(page), { badge: "✓Connected", title: healthy.title, message: healthy.message, button: null, status: healthy.title });
+  assert.equal(await page.evaluate(() => document.getElementById("card").state), "idle");
+  assert.deepEqual(await problems(), []);
+});
+
+test("after window_lost with no status source the lost-window card stays when the app sets the connection again, as a cancel's note does; a settled connection ends it", async () => {
+  const { page, problems } = await openLab();
+  const { lost } = await loseTheWindow(page, false);
+  const lostCard = { badge: "iFor your information", title: lost.title, message: lost.message, button: "Try again", status: `${lost.title}. ${lost.message}` };
+  assert.deepEqual(await card(page), lostCard);
+  // The app's copy, read again (a webhook, a page refresh of the list): still the old status.
+  await page.evaluate(() => (document.getElementById("card").connection = { ...lab.byId.conn_login_required }));
+  assert.deepEqual(await card(page), lostCard);
+  assert.equal(await page.evaluate(() => document.getElementById("card").state), "idle");
+  await page.evaluate(() => (document.getElementById("card").connection = { ...lab.byId.conn_login_required, status: "ACTIVE", statusReason: null }));
+  const healthy = explain({ status: "ACTIVE", institutionName: "First Platypus Bank" });
+  assert.deepEqual(await card(page), { badge: "✓Connected", title: healthy.title, message: healthy.message, button: null, status: healthy.title });
+  assert.equal(await page.evaluate(() => window.updates), 0, "nothing followed");
   assert.deepEqual(await problems(), []);
 });
 

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeEach, test } from "node:test";
-import { explain, explainOutcome } from "meld-repair";
+import { explain, explainCopy, explainOutcome } from "meld-repair";
 import { launchBrowser, logIn, openPage, startSim, WIDGET } from "./harness.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -81,9 +81,11 @@ async function assertCompleted(page, connectionId, institutionName) {
   const pending = explainOutcome({ status: "completed" }, { institutionName });
   assert.equal(await outcome.textContent(), `${pending.title}. ${pending.message}`);
   assert.equal(await page.locator("#repairs").getAttribute("data-flow-state"), "completed");
-  // Pending success on the card: no error badge, no Reconnect, until the webhook.
+  // Pending success on the card: no error badge, no Reconnect, until the webhook; "Updating"
+  // in the info tone, as the element shows it.
   const card = page.locator(`li[data-connection-id="${connectionId}"]`);
-  assert.equal(await card.getAttribute("class"), "connection severity-success");
+  assert.equal(await card.getAttribute("class"), "connection severity-info");
+  assert.equal(await card.locator(".badge").textContent(), `↻ ${explainCopy("severity_updating").title}`);
   assert.equal(await card.locator(".title").textContent(), pending.title);
   assert.equal(await card.getByRole("button").count(), 0);
   await page.locator(WIDGET).waitFor({ state: "detached" });

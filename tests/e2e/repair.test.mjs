@@ -984,6 +984,7 @@ test("demo click-through under the strict CSP: Reconnect, log in, outcome and th
   assert.equal(await card.locator('[data-field="title"]').textContent(), pending.title);
   assert.equal(await card.locator('[data-field="message"]').textContent(), pending.message);
   assert.equal(await card.locator('[data-field="severity"]').getAttribute("data-value"), "success");
+  assert.match(await card.locator('[data-field="severity"]').textContent(), /Updating$/, "in progress, not yet Connected");
   assert.equal(await card.getByRole("button").count(), 0);
   assert.equal(await card.locator('[data-field="status"]').textContent(), "RECONNECT_REQUIRED", "the status is not faked");
 

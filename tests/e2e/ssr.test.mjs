@@ -4,21 +4,17 @@
 // server's shadow root (the same nodes), shifts nothing (layout-shift entries and every part's
 // box, before and after), shows what a client-rendered element shows, works, and passes axe.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createServer } from "node:http";
-import { createRequire } from "node:module";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, test } from "node:test";
 import { explain, explainCopy } from "meld-repair";
 import { CONNECTION_STATUS_STYLE_HASH, renderConnectionStatus } from "meld-repair/server";
 import { MIME_TYPES } from "../../sim/static.mjs";
-import { launchBrowser, openPage } from "./harness.mjs";
+import { axeViolations, launchBrowser, openPage } from "./harness.mjs";
 
 const PKG = fileURLToPath(new URL("../../pkg/", import.meta.url));
-const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const CSP = `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' ${CONNECTION_STATUS_STYLE_HASH}; connect-src 'self'`;
 
 const CARDS = [
@@ -110,15 +106,6 @@ const expected = ({ locale, connection }) => {
   return { title: words.title, message: words.message, badge: `${icon}${explainCopy(`severity_${badge}`, { locale }).title}`, button: words.actionLabel };
 };
 
-async function axe(page) {
-  await page.evaluate(AXE); // over DevTools: the strict CSP does not apply
-  return page.evaluate(async (tags) => {
-    const result = await window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] });
-    if (result.passes.length < 5) return [{ id: "axe did not run", passes: result.passes.length }];
-    return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(" ")) }));
-  }, TAGS);
-}
-
 test("with JavaScript off, the server's HTML shows every explanation, styled under a hash-only style-src", async () => {
   const session = await openPage(browser, `${server.origin}/ssr.html`, { contextOptions: { javaScriptEnabled: false } });
   const shown = await read(session.page);
@@ -152,7 +139,7 @@ test("with JavaScript, the element adopts the server's shadow root: same nodes, 
     await page.evaluate(() => {
       for (const element of document.querySelectorAll("meld-connection-status")) element.shadowRoot.querySelector(".title").dataset.server = "";
     });
-    assert.deepEqual(await axe(page), [], `${scheme}: before the upgrade`);
+    assert.deepEqual(await axeViolations(page), [], `${scheme}: before the upgrade`);
 
     server.release();
     await page.waitForFunction(() => [...document.querySelectorAll("meld-connection-status")].every((element) => element.explanation !== undefined && element.explanation !== null));
@@ -188,7 +175,7 @@ test("with JavaScript, the element adopts the server's shadow root: same nodes, 
     }, CARDS);
     for (const [server, client] of trees) assert.equal(server, client);
 
-    assert.deepEqual(await axe(page), [], `${scheme}: upgraded`);
+    assert.deepEqual(await axeViolations(page), [], `${scheme}: upgraded`);
     // It works: the EXPIRED card's "Link again" asks the app for a new link.
     const action = await page.evaluate(() => {
       const element = document.getElementById("expired");

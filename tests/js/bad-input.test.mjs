@@ -538,6 +538,33 @@ for (const [label, options, mentions] of [
   });
 }
 
+bad("RepairFlow: start options that are not { theme, progress } reject INVALID_OPTIONS before any backend request; the flow still starts", async () => {
+  const restore = withWindowEvents();
+  try {
+    const { flow, calls } = flowAnswering([Promise.resolve({})], { retries: 0 });
+    const refused = async (options, fragment) => {
+      await assert.rejects(flow.start(BROKEN, options), (error) => error instanceof MeldRepairError && error.code === "INVALID_OPTIONS" && error.message.includes(fragment));
+    };
+    await refused(null, "start options must be an object");
+    await refused("dark", "start options must be an object");
+    await refused({ theme: "auto" }, 'theme must be "light" or "dark"');
+    await refused({ progress: null }, "progress must be { count, total }");
+    await refused({ progress: { count: 0, total: 3 } }, "1 <= count <= total");
+    await refused({ progress: { count: 4, total: 3 } }, "1 <= count <= total");
+    await refused({ progress: { count: 1.5, total: 3 } }, "1 <= count <= total");
+    await refused({ progress: { count: "1", total: "3" } }, "1 <= count <= total");
+    // Inherited fields are not read: a polluted prototype supplies no theme.
+    await refused(Object.create({ theme: "dark" }, { theme: { value: "sepia", enumerable: true } }), "theme");
+    assert.equal(calls.length, 0);
+    assert.equal(flow.running, false);
+    const outcome = await flow.start(BROKEN, { theme: "dark", progress: { count: 1, total: 1 } });
+    assert.equal(outcome.status, "failed"); // the answer {} is no token: the flow ran
+    assert.equal(calls.length, 1);
+  } finally {
+    restore();
+  }
+});
+
 bad("RepairFlow: frozen and null-prototype options are accepted", () => {
   assert.equal(new RepairFlow(Object.freeze({ ...VALID, mode: "tab", retries: 0 })).state, "idle");
   assert.equal(new RepairFlow(Object.assign(Object.create(null), VALID)).state, "idle");

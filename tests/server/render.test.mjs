@@ -71,3 +71,24 @@ test("bad input: a MeldRepairError with a stable code", () => {
   assert.match(renderConnectionStatus(LOGIN, options), /lang="en"/);
   assert.match(renderConnectionStatus(LOGIN), /lang="en"/);
 });
+
+test("one view for both renderers: a pending success badges Updating (info tone), the healthy connection Connected, a lost window its own words", async () => {
+  const { statusView } = await import("../../js/status-view.js");
+  const { explainOutcome } = await import("meld-repair");
+  const view = (state, outcome, connection = LOGIN, locale = "en") => statusView({
+    explanation: explain(connection, { locale }), state, outcome, running: false, lang: locale, healed: false,
+    copy: (code) => explainCopy(code, { locale }).title,
+  });
+  const name = { institutionName: "First Platypus Bank" };
+  const pending = view("completed", explainOutcome({ status: "completed" }, name));
+  assert.deepEqual([pending.icon.text, pending.severity.text, pending.card["data-severity"]], ["↻", "Updating", "info"]);
+  const pendingEs = view("completed", explainOutcome({ status: "completed" }, { ...name, locale: "es" }), LOGIN, "es");
+  assert.equal(pendingEs.severity.text, "Actualizando");
+  const healthy = view("idle", null, { ...LOGIN, status: "ACTIVE", statusReason: null });
+  assert.deepEqual([healthy.icon.text, healthy.severity.text, healthy.card["data-severity"]], ["✓", "Connected", "success"]);
+  // The server renders the idle card only: explain()'s badge, as the element shows it.
+  assert.match(renderConnectionStatus({ status: "ACTIVE" }), /<span class="severity">Connected<\/span>/);
+  const lost = explainOutcome({ status: "cancelled", reason: "window_lost" }, name);
+  const lostView = view("idle", lost);
+  assert.deepEqual([lostView.title.text, lostView.message.text, lostView.button.text, lostView.severity.text], [lost.title, lost.message, "Try again", "For your information"]);
+});

@@ -66,6 +66,10 @@ flow.addEventListener("statechange", (event) => {
   const state: "idle" | "fetching_token" | "open" | "completed" | "cancelled" | "failed" | "not_needed" = event.detail;
   return state;
 });
+// Fix all's way: the modal in the dark scheme, saying which one of how many.
+flow.start(connection, { theme: "dark", progress: { count: 1, total: 3 } });
+// @ts-expect-error a theme is "light" or "dark"
+flow.start(connection, { theme: "sepia" });
 async function repair(): Promise<string> {
   const outcome: RepairOutcome = await flow.start(connection);
   if (outcome.status === "completed") return outcome.metadata.institutionName ?? "";

@@ -18,7 +18,7 @@ import "./style.css";
 
 // Every word a customer reads comes from meld-repair (explain, explainOutcome, explainCopy):
 // one catalog, one locale chain, the app's defineCopy; a MeldRepairError's message is for logs.
-const ICONS = { error: "✕", warning: "!", info: "i", success: "✓", optional: "+" };
+const ICONS = { error: "✕", warning: "!", info: "i", success: "✓", optional: "+", updating: "↻" };
 const copy = (code) => explainCopy(code).title;
 
 /** The simulator's widget origin: ?widgetOrigin=…, else the app's port + 1 (as `npm start` runs it). */
@@ -57,10 +57,11 @@ function Connection({ connection, outcome, busy, fetching, onRepair, onPrefetch,
   const words = said && outcome.status === "completed" ? said : explain(connection);
   const failed = said && outcome.status === "failed" ? said : null;
   const label = fetching ? copy("busy") : failed ? failed.actionLabel : words.actionLabel;
-  // An info card that asks for something (link again, add accounts) is optional, as the element shows it.
-  const badge = words.severity === "info" && words.actionLabel ? "optional" : words.severity;
+  // An info card that asks for something (link again, add accounts) is optional, and a pending
+  // success is updating, as the element shows them.
+  const badge = words.code === "repair_completed" ? "updating" : words.severity === "info" && words.actionLabel ? "optional" : words.severity;
   return (
-    <li className={`connection severity-${words.severity}`} data-connection-id={connection.id} data-repair={said ? outcome.status : undefined}>
+    <li className={`connection severity-${badge === "updating" ? "info" : words.severity}`} data-connection-id={connection.id} data-repair={said ? outcome.status : undefined}>
       <span className="badge">
         <span aria-hidden="true">{ICONS[badge]}</span> {copy(`severity_${badge}`)}
       </span>
