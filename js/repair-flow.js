@@ -71,7 +71,13 @@ function readOptions(options) {
 function readStartOptions(options = {}) {
   if (options === null || typeof options !== "object") throw invalidOption("start options must be an object");
   // Object(): a progress that is not an object reads as one with no fields, refused below.
-  const own = (object, name) => (Object.hasOwn(Object(object), name) ? object[name] : undefined);
+  const own = (object, name) => {
+    try {
+      return Object.hasOwn(Object(object), name) ? object[name] : undefined;
+    } catch (cause) {
+      throw new MeldRepairError("INVALID_OPTIONS", `reading the start option ${name} threw`, undefined, { cause });
+    }
+  };
   const theme = own(options, "theme");
   const progress = own(options, "progress");
   if (theme !== undefined && theme !== "light" && theme !== "dark") throw invalidOption('theme must be "light" or "dark"');

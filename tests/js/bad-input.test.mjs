@@ -553,6 +553,10 @@ bad("RepairFlow: start options that are not { theme, progress } reject INVALID_O
     await refused({ progress: { count: 4, total: 3 } }, "1 <= count <= total");
     await refused({ progress: { count: 1.5, total: 3 } }, "1 <= count <= total");
     await refused({ progress: { count: "1", total: "3" } }, "1 <= count <= total");
+    const throwing = (name) => Object.defineProperty({}, name, { enumerable: true, get: () => { throw new Error("app bug"); } });
+    await refused(throwing("theme"), "reading the start option theme threw");
+    await refused({ progress: throwing("count") }, "reading the start option count threw");
+    await refused(new Proxy({}, { getOwnPropertyDescriptor: () => { throw new Error("trap"); } }), "reading the start option theme threw");
     // Inherited fields are not read: a polluted prototype supplies no theme.
     await refused(Object.create({ theme: "dark" }, { theme: { value: "sepia", enumerable: true } }), "theme");
     assert.equal(calls.length, 0);
