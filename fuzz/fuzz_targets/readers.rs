@@ -2,7 +2,7 @@
 //! every reader of the app's values (src/read.rs and each core type's `read`), as the wasm
 //! boundary calls them. Invariants: nothing panics; a failure is a coded error of the reader's
 //! family with a short message (a huge input never becomes a huge message); a success holds
-//! exactly the strings the input held.
+//! exactly the strings the input held; a triaged list shows each connection at most once.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -11,7 +11,9 @@ use meld_repair::explain::{CustomLocale, ExplainOptions};
 use meld_repair::flow::message::{MessageFields, MAX_ACCOUNTS, MAX_TEXT_CHARS};
 use meld_repair::flow::token::{read_headers, TokenResponse, WidgetPolicy};
 use meld_repair::read::{Source, Threw, Value, MAX_ELEMENTS};
-use meld_repair::rules::{AdviseOptions, Connection, Intent};
+use meld_repair::explain::Catalog;
+use meld_repair::rules::triage::{read_connections, MAX_CONNECTIONS};
+use meld_repair::rules::{triage, AdviseOptions, Connection, Intent, TriageOptions};
 use meld_repair::webhooks::Webhook;
 use serde_json::Value as Json;
 
@@ -120,6 +122,17 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         assert!(fields.accounts.is_none_or(|accounts| accounts.len() <= MAX_ACCOUNTS as usize));
+    }
+    match (read_connections(part("connections")), TriageOptions::read(part("options"))) {
+        (Ok(list), Ok(options)) => {
+            let given = json.get("connections").and_then(Json::as_array).map_or(0, Vec::len);
+            assert!(list.len() == given && list.len() <= MAX_CONNECTIONS as usize);
+            let triaged = triage(&list, &options, &Catalog::default());
+            let folded: usize = triaged.items.iter().map(|item| 1 + item.duplicates.len()).sum();
+            assert!(folded <= list.len(), "an item shown twice");
+        }
+        (Err(error), _) => check_error(&error, &[ErrorCode::InvalidConnection]),
+        (_, Err(error)) => check_error(&error, &[ErrorCode::InvalidOptions]),
     }
     if let Err(error) = Webhook::read(input) {
         check_error(&error, &[ErrorCode::InvalidWebhook]);
