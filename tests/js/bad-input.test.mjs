@@ -22,6 +22,7 @@ import {
   RepairFlow,
   resetCopy,
 } from "meld-repair";
+import { withWindowEvents } from "./window-events.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const FIVE_MB = 5 * 1024 * 1024;
@@ -80,18 +81,10 @@ function answer(token = jwt(NOW + 3 * 3600), overrides = {}) {
   return { connectToken: token, widgetUrl: `${PROD}/?connectToken=${token}`, id: CONNECTION, institutionId: "Ntj3AwgdridJc2rtfeheku", ...overrides };
 }
 
-/** RepairFlow.start() listens for `pagehide` on the window; Node has no window, so the flow
- *  cases give it an EventTarget for that (and nothing else: no document, so the widget can
- *  never open and only failures before it are tested). */
+/** The window's events for the flow cases (./window-events.mjs), where they dispatch
+ *  `pagehide`. Nothing else of a window: no document, so the widget can never open and only
+ *  failures before it are tested. */
 const windowEvents = new EventTarget();
-function withWindowEvents() {
-  globalThis.addEventListener = windowEvents.addEventListener.bind(windowEvents);
-  globalThis.removeEventListener = windowEvents.removeEventListener.bind(windowEvents);
-  return () => {
-    delete globalThis.addEventListener;
-    delete globalThis.removeEventListener;
-  };
-}
 
 /** A flow whose backend answers each request with the next of `answers` (a value, or a
  *  function of the call). */
@@ -111,7 +104,7 @@ function flowAnswering(answers, options = {}) {
 
 /** Starts a repair whose token answer is bad: it fails before touching the page. */
 async function failedWith(tokenAnswer, code, ...fragments) {
-  const restore = withWindowEvents();
+  const restore = withWindowEvents(windowEvents);
   try {
     // No retries: each case is about what one answer becomes (retries have their own tests).
     const { flow, calls } = flowAnswering([tokenAnswer, Promise.resolve({})], { retries: 0 });
@@ -539,7 +532,7 @@ for (const [label, options, mentions] of [
 }
 
 bad("RepairFlow: start options that are not { theme, progress } reject INVALID_OPTIONS before any backend request; the flow still starts", async () => {
-  const restore = withWindowEvents();
+  const restore = withWindowEvents(windowEvents);
   try {
     const { flow, calls } = flowAnswering([Promise.resolve({})], { retries: 0 });
     const refused = async (options, fragment) => {
@@ -613,7 +606,7 @@ bad("RepairFlow: a tokenUrl that is not http(s) is INVALID_OPTIONS", () => {
 });
 
 bad("RepairFlow: timeoutMs of 2^31 is refused, or it waits that long", async () => {
-  const restore = withWindowEvents();
+  const restore = withWindowEvents(windowEvents);
   try {
     let flow;
     try {
@@ -730,7 +723,7 @@ bad("fetchToken's own MeldRepairError is passed through", async () => {
 });
 
 bad("fetchToken that never settles fails TOKEN_ENDPOINT_TIMEOUT and its signal aborts", async () => {
-  const restore = withWindowEvents();
+  const restore = withWindowEvents(windowEvents);
   try {
     const { flow, calls } = flowAnswering([new Promise(() => {})], { timeoutMs: 30 });
     // Node's AbortSignal.timeout does not keep the process alive; this timer does.
@@ -745,7 +738,7 @@ bad("fetchToken that never settles fails TOKEN_ENDPOINT_TIMEOUT and its signal a
 });
 
 bad("close() while the token is fetched cancels once; the late bad answer is ignored", async () => {
-  const restore = withWindowEvents();
+  const restore = withWindowEvents(windowEvents);
   try {
     let settle;
     const states = [];
@@ -764,7 +757,7 @@ bad("close() while the token is fetched cancels once; the late bad answer is ign
 });
 
 bad("pagehide while the token is fetched cancels with page_hidden", async () => {
-  const restore = withWindowEvents();
+  const restore = withWindowEvents(windowEvents);
   try {
     const { flow } = flowAnswering([new Promise(() => {})]);
     const promise = flow.start(BROKEN);
@@ -779,7 +772,7 @@ bad("pagehide while the token is fetched cancels with page_hidden", async () => 
 });
 
 bad("start() for another connection while one runs is SESSION_IN_PROGRESS; the same one joins", async () => {
-  const restore = withWindowEvents();
+  const restore = withWindowEvents(windowEvents);
   try {
     let settle;
     const { flow, calls } = flowAnswering([new Promise((resolve) => (settle = resolve))]);
@@ -803,7 +796,7 @@ bad("start() after destroy() rejects SESSION_CLOSED", async () => {
 });
 
 bad("fetchToken failures are retried by the same policy as tokenUrl's, an invalid answer is not", async () => {
-  const restore = withWindowEvents();
+  const restore = withWindowEvents(windowEvents);
   try {
     const { flow, calls } = flowAnswering([() => { throw new Error("down"); }], { retries: 2 });
     const outcome = await flow.start(BROKEN);

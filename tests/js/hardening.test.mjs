@@ -7,6 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { withWindowEvents } from "./window-events.mjs";
 
 // Keep the newest instance the package creates, to read its linear memory.
 let instance;
@@ -39,17 +40,6 @@ function coded(code, ...fragments) {
     assert.equal(error.code, code, error.message);
     for (const fragment of fragments) assert.ok(error.message.includes(fragment), error.message);
     return true;
-  };
-}
-
-/** RepairFlow listens for `pagehide`; Node has no window, so give it an EventTarget for that. */
-function withWindowEvents() {
-  const events = new EventTarget();
-  globalThis.addEventListener = events.addEventListener.bind(events);
-  globalThis.removeEventListener = events.removeEventListener.bind(events);
-  return () => {
-    delete globalThis.addEventListener;
-    delete globalThis.removeEventListener;
   };
 }
 

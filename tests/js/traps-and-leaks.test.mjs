@@ -5,6 +5,7 @@
 // flat (each caught getter exception used to keep a table slot: D10).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { withWindowEvents } from "./window-events.mjs";
 
 // Keep the newest instance the package creates, and let a test make its next call into JS
 // throw a RuntimeError: to the guard that is the instance trapping mid-call (a panic, an OOM).
@@ -38,17 +39,6 @@ const ANSWER = { connectToken: TOKEN, widgetUrl: `https://institution-connect.me
 const LONG = "x".repeat(20_001);
 const exported = (type) => Object.values(instance.exports).find((value) => value instanceof type);
 const footprint = () => ({ table: exported(WebAssembly.Table).length, memory: exported(WebAssembly.Memory).buffer.byteLength });
-
-/** RepairFlow listens for `pagehide`; Node has no window, so give it an EventTarget for that. */
-function withWindowEvents() {
-  const events = new EventTarget();
-  globalThis.addEventListener = events.addEventListener.bind(events);
-  globalThis.removeEventListener = events.removeEventListener.bind(events);
-  return () => {
-    delete globalThis.addEventListener;
-    delete globalThis.removeEventListener;
-  };
-}
 
 /** `promise`, or a rejection once `ms` pass: a start() that never settles fails the test fast. */
 function within(promise, ms = 3_000) {
