@@ -64,8 +64,8 @@ function plainInputs(connection, options) {
 }
 
 const { hasOwn } = Object;
-/** src/wasm/convert.rs `MAX_TEXT`. */
-const MAX_TEXT = 20_000;
+/** src/wasm/convert.rs `MAX_TEXT`: the longest string wasm takes in. */
+export const MAX_TEXT = 20_000;
 /** Thrown by `text` and `choice`, caught by `plainInputs`: a value only wasm may judge. */
 const NOT_PLAIN = Symbol("not plain");
 

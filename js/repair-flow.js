@@ -2,7 +2,7 @@
 // face, in the status page's bundle: it checks the options, decides first (no widget, no
 // module), reserves the popup inside the click, and hands the session to the driver
 // (js/repair-session.js), whose module and wasm load when the app constructs a RepairFlow.
-import { decide, explainCopy } from "./api.js";
+import { decide, explainCopy, MAX_TEXT } from "./api.js";
 import { MeldRepairError } from "./errors.js";
 import { readFollowOptions } from "./follow.js";
 import { reserveWindow } from "./widget.js";
@@ -108,8 +108,8 @@ function plainHeaders(headers) {
   if (entries === null) throw invalidOption("headers must be an object, a Headers or a Map of strings");
   for (const [name, value] of entries) {
     if (typeof name !== "string" || typeof value !== "string") throw invalidOption(`headers values must be strings; not so for ${describe(name)}`);
-    // src/wasm/convert.rs MAX_TEXT: refused here, not at the first start().
-    if (name.length > 20_000 || value.length > 20_000) throw invalidOption(`headers ${describe(name)} is longer than 20000 characters`);
+    // Refused here, not at the first start().
+    if (name.length > MAX_TEXT || value.length > MAX_TEXT) throw invalidOption(`headers ${describe(name)} is longer than ${MAX_TEXT} characters`);
     // What fetch would refuse (a non-Latin-1 value, a space in a name, CR/LF) is refused here:
     // thrown inside the token request, it would never settle.
     try {

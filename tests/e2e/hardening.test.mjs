@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
 import { explain, explainOutcome } from "meld-repair";
-import { launchBrowser, openPage, startSim } from "./harness.mjs";
+import { launchBrowser, listenerCounts, openPage, startSim } from "./harness.mjs";
 
 const SANDBOX = "/sandbox.html?csp=strict";
 const browser = await launchBrowser();
@@ -69,22 +69,6 @@ async function logIn(widget) {
   await widget.locator("#username").fill("user_good");
   await widget.locator("#password").fill("pass_good");
   await widget.locator("#connect").click();
-}
-
-/** Event listeners the flow may add, counted with the DevTools protocol. */
-async function listenerCounts(page) {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const counts = {};
-    for (const target of ["window", "document"]) {
-      const { result } = await cdp.send("Runtime.evaluate", { expression: target });
-      const { listeners } = await cdp.send("DOMDebugger.getEventListeners", { objectId: result.objectId });
-      for (const type of ["message", "keydown", "focusin"]) counts[`${target}.${type}`] = listeners.filter((l) => l.type === type).length;
-    }
-    return counts;
-  } finally {
-    await cdp.detach();
-  }
 }
 
 test("D1: two popup flows get two windows; finishing B completes only B, A stays open until closed", async () => {

@@ -96,6 +96,24 @@ after(async () => {
   if (errors.length > 1) throw new AggregateError(errors, "e2e cleanup failed");
 });
 
+/** Event listeners the flow may add, counted with the DevTools protocol. */
+export async function listenerCounts(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const counts = {};
+    for (const target of ["window", "document"]) {
+      const { result } = await cdp.send("Runtime.evaluate", { expression: target });
+      const { listeners } = await cdp.send("DOMDebugger.getEventListeners", { objectId: result.objectId });
+      for (const type of ["message", "pagehide", "keydown", "focusin"]) {
+        counts[`${target}.${type}`] = listeners.filter((l) => l.type === type).length;
+      }
+    }
+    return counts;
+  } finally {
+    await cdp.detach();
+  }
+}
+
 /** Launches headless Chromium; closed by the after() hook. */
 export async function launchBrowser(options = {}) {
   const browser = await chromium.launch({

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { beforeEach, test } from "node:test";
 import { readFileSync } from "node:fs";
 import { explain, explainOutcome } from "meld-repair";
-import { launchBrowser, openPage, startSim } from "./harness.mjs";
+import { launchBrowser, listenerCounts, openPage, startSim } from "./harness.mjs";
 
 const FIRST_PLATYPUS = "conn_login_required";
 const TARTAN = "conn_token_expired";
@@ -257,24 +257,6 @@ const EVENT_NAMES = (snap) => snap.events.map((e) => e.name);
 async function problemsBesides(problems, ...statuses) {
   const expected = new RegExp(`^console\\.error: Failed to load resource: the server responded with a status of (${statuses.join("|")}) .*/api/meld/repair:`);
   return (await problems()).filter((line) => !expected.test(line));
-}
-
-/** Event listeners the flow may add, counted with the DevTools protocol. */
-async function listenerCounts(page) {
-  const cdp = await page.context().newCDPSession(page);
-  try {
-    const counts = {};
-    for (const target of ["window", "document"]) {
-      const { result } = await cdp.send("Runtime.evaluate", { expression: target });
-      const { listeners } = await cdp.send("DOMDebugger.getEventListeners", { objectId: result.objectId });
-      for (const type of ["message", "pagehide", "keydown", "focusin"]) {
-        counts[`${target}.${type}`] = listeners.filter((l) => l.type === type).length;
-      }
-    }
-    return counts;
-  } finally {
-    await cdp.detach();
-  }
 }
 
 /** Evaluates `fn(arg)` in the page over CDP with userGesture false (page.evaluate is a gesture). */

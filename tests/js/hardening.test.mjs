@@ -7,16 +7,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
+import { exported } from "./newest-instance.mjs";
 import { withWindowEvents } from "./window-events.mjs";
 
-// Keep the newest instance the package creates, to read its linear memory.
-let instance;
-const Instance = WebAssembly.Instance;
-WebAssembly.Instance = function (module, imports) {
-  instance = new Instance(module, imports);
-  return instance;
-};
-WebAssembly.Instance.prototype = Instance.prototype;
 const { advise, decide, defineCopy, explain, interpretWebhook, MeldRepairError, RepairFlow, resetCopy } = await import("meld-repair");
 
 const CONNECTION = "WQ5RitxnrnggqcT8noLoZN";
@@ -32,7 +25,7 @@ function answer(token = jwt({ connection: CONNECTION })) {
   return { connectToken: token, widgetUrl: `${PROD}/?connectToken=${token}`, id: CONNECTION, institutionId: "Ntj3AwgdridJc2rtfeheku" };
 }
 
-const wasmBytes = () => Object.values(instance.exports).find((value) => value instanceof WebAssembly.Memory).buffer.byteLength;
+const wasmBytes = () => exported(WebAssembly.Memory).buffer.byteLength;
 
 function coded(code, ...fragments) {
   return (error) => {

@@ -4,20 +4,13 @@
 // the instance's linear memory is overwritten, as a memory-safety bug would.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { newestInstance } from "./newest-instance.mjs";
 
-// Keep the newest instance the package creates (its Node entry instantiates synchronously).
-let instance;
-const Instance = WebAssembly.Instance;
-WebAssembly.Instance = function (module, imports) {
-  instance = new Instance(module, imports);
-  return instance;
-};
-WebAssembly.Instance.prototype = Instance.prototype;
 const { advise, decide, defineCopy, explain, MeldRepairError, resetCopy } = await import("meld-repair");
 
 test("a trapped instance is replaced; the call reports INTERNAL_ERROR and the next one works", () => {
   defineCopy("en", { healthy: { title: "All good at {institution}" } });
-  const trapped = instance;
+  const trapped = newestInstance();
   const memory = Object.values(trapped.exports).find((value) => value instanceof WebAssembly.Memory);
   new Uint8Array(memory.buffer).fill(0xff);
 
@@ -25,7 +18,7 @@ test("a trapped instance is replaced; the call reports INTERNAL_ERROR and the ne
     () => advise({ id: "c1", status: "ACTIVE" }, "fix"),
     (error) => error instanceof MeldRepairError && error.code === "INTERNAL_ERROR" && error.retryable && error.cause instanceof WebAssembly.RuntimeError,
   );
-  assert.notEqual(instance, trapped, "a fresh instance");
+  assert.notEqual(newestInstance(), trapped, "a fresh instance");
   assert.equal(advise({ id: "c1", status: "RECONNECT_REQUIRED" }, "fix").operation, "repair");
   assert.equal(decide({ status: "DEGRADED", statusReason: "brand_new" }).action, "wait");
   assert.equal(explain({ status: "ACTIVE", institutionName: "Acme Bank" }).title, "All good at Acme Bank", "the app's copy is back");

@@ -5,28 +5,9 @@
 // flat (each caught getter exception used to keep a table slot: D10).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { exported, newestInstance, trapNext, trapPending } from "./newest-instance.mjs";
 import { withWindowEvents } from "./window-events.mjs";
 
-// Keep the newest instance the package creates, and let a test make its next call into JS
-// throw a RuntimeError: to the guard that is the instance trapping mid-call (a panic, an OOM).
-let instance;
-let trapAt = null;
-const Instance = WebAssembly.Instance;
-WebAssembly.Instance = function (module, imports) {
-  const faulty = {};
-  for (const [space, functions] of Object.entries(imports)) {
-    faulty[space] = Object.fromEntries(Object.entries(functions).map(([name, fn]) => [name, (...args) => {
-      if (trapAt !== null && trapAt.test(name)) {
-        trapAt = null;
-        throw new WebAssembly.RuntimeError("unreachable (injected by the test)");
-      }
-      return fn(...args);
-    }]));
-  }
-  instance = new Instance(module, faulty);
-  return instance;
-};
-WebAssembly.Instance.prototype = Instance.prototype;
 const { advise, decide, defineCopy, explain, explainOutcome, interpretWebhook, MeldRepairError, RepairFlow, resetCopy, triage } = await import("meld-repair");
 
 const CONNECTION = "WQ5RitxnrnggqcT8noLoZN";
@@ -37,7 +18,6 @@ const TOKEN = [b64url('{"alg":"HS256"}'), b64url(JSON.stringify({ connection: CO
 const ANSWER = { connectToken: TOKEN, widgetUrl: `https://institution-connect.meld.io/?connectToken=${TOKEN}`, id: CONNECTION, institutionId: "inst_1" };
 
 const LONG = "x".repeat(20_001);
-const exported = (type) => Object.values(instance.exports).find((value) => value instanceof type);
 const footprint = () => ({ table: exported(WebAssembly.Table).length, memory: exported(WebAssembly.Memory).buffer.byteLength });
 
 /** `promise`, or a rejection once `ms` pass: a start() that never settles fails the test fast. */
@@ -66,16 +46,16 @@ test("a trap while the token request is made settles start() with a retryable IN
   globalThis.fetch = answering;
   try {
     defineCopy("en", { login_required: { title: "Sign in to {institution} again, please" } });
-    const before = instance;
+    const before = newestInstance();
     const flow = new RepairFlow({ tokenUrl: "https://app.example/api/meld/repair", retries: 2 });
-    trapAt = /stringify/; // the body of the POST, made in wasm
+    trapNext(/stringify/); // the body of the POST, made in wasm
     const outcome = await within(flow.start(BROKEN));
-    assert.equal(trapAt, null, "the injected trap was hit");
+    assert.equal(trapPending(), false, "the injected trap was hit");
     assert.equal(outcome.status, "failed");
     assert.ok(outcome.error instanceof MeldRepairError);
     assert.equal(outcome.error.code, "INTERNAL_ERROR");
     assert.equal(outcome.error.retryable, true);
-    assert.notEqual(instance, before, "the instance was replaced");
+    assert.notEqual(newestInstance(), before, "the instance was replaced");
     assert.equal(explain(BROKEN).title, "Sign in to First Platypus Bank again, please", "defineCopy put back after a trap in the flow");
     const again = await startUntilOpen(flow);
     assert.deepEqual(again.states, ["fetching_token", "open", "cancelled"]);
@@ -90,9 +70,9 @@ test("a trap while the token answer is read settles start() with INTERNAL_ERROR 
   const restore = withWindowEvents();
   try {
     const flow = new RepairFlow({ fetchToken: async () => ANSWER });
-    trapAt = /now/; // Date.now, read to check the token's exp
+    trapNext(/now/); // Date.now, read to check the token's exp
     const outcome = await within(flow.start(BROKEN));
-    assert.equal(trapAt, null, "the injected trap was hit");
+    assert.equal(trapPending(), false, "the injected trap was hit");
     assert.equal(outcome.status, "failed");
     assert.equal(outcome.error.code, "INTERNAL_ERROR");
     assert.equal((await startUntilOpen(flow)).outcome.reason, "app_closed");
@@ -108,9 +88,9 @@ test("a trap in the session machine at start() ends that session failed (INTERNA
     const flow = new RepairFlow({ fetchToken: async () => ANSWER });
     const states = [];
     flow.addEventListener("statechange", (event) => states.push(event.detail));
-    trapAt = /./;
+    trapNext(/./);
     const outcome = await within(flow.start(BROKEN));
-    assert.equal(trapAt, null, "the injected trap was hit");
+    assert.equal(trapPending(), false, "the injected trap was hit");
     assert.equal(outcome.status, "failed");
     assert.equal(outcome.error.code, "INTERNAL_ERROR");
     assert.equal(outcome.error.retryable, true);
